@@ -1,0 +1,1 @@
+"""Models used only by the test suite, beside the example catalog's models."""
