@@ -31,11 +31,14 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "restflow",
+    "restflow.authentication",
     "catalog",
     "tests.testapp",
 ]
 
 MIDDLEWARE = [
+    # First, so its request id covers every middleware below and it sees final responses.
+    "restflow.middleware.RestflowMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -82,8 +85,11 @@ if REDIS_URL:
         "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
     }
 
+CSRF_FAILURE_VIEW = "restflow.middleware.csrf_failure"
+
 REST_FRAMEWORK = {
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "EXCEPTION_HANDLER": "restflow.exceptions.exception_handler",
 }
 
 RESTFLOW_SETTINGS: dict = {}

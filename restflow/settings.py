@@ -11,6 +11,8 @@ path, the value and the accepted forms. The cache is cleared on Django's
 from __future__ import annotations
 
 import difflib
+import json
+import re
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -122,7 +124,15 @@ VERIFYING_KEYS = Check(
     "a list of keys, a dict of key id -> key, or a JWKS dict {'keys': [...]}",
 )
 SAMESITE = Check(lambda v: v in ("Lax", "Strict", "None"), "'Lax', 'Strict' or 'None'")
-PATH_PREFIXES = Check(_is_str_tuple, "a list or tuple of path prefixes such as ['/api/']")
+PATH_PREFIXES = Check(
+    lambda v: _is_str_tuple(v) and all(item.startswith("/") for item in v),
+    "a list or tuple of URL path prefixes starting with '/', such as ['/api/']",
+)
+# RFC 9110 token characters: what an HTTP header name may contain.
+HEADER_NAME = Check(
+    lambda v: isinstance(v, str) and re.fullmatch(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+", v) is not None,
+    "an HTTP header name such as 'X-Request-ID'",
+)
 RULE_LIST = Check(
     lambda v: isinstance(v, (list, tuple)) and all(isinstance(item, Mapping) for item in v),
     "a list of dicts",
@@ -179,6 +189,7 @@ SCHEMA = Section(
                 "BLACKLIST_CACHE_ALIAS": Setting("default", STRING),
                 "BLACKLIST_ALLOW_LOCMEM": Setting(False, BOOL),
                 "BLACKLIST_FAIL_OPEN": Setting(False, BOOL),
+                "BLACKLIST_REDIS_URL": Setting(None, OPTIONAL_STRING),
                 "ROTATE_REFRESH_TOKENS": Setting(True, BOOL),
                 "REFRESH_REUSE_GRACE_PERIOD": Setting(timedelta(0), NON_NEGATIVE_TIMEDELTA),
                 "LEEWAY": Setting(0, LEEWAY),
@@ -254,6 +265,7 @@ SCHEMA = Section(
                 "REDIS_URL": Setting(None, OPTIONAL_STRING),
                 "FAIL_OPEN": Setting(True, BOOL),
                 "SOCKET_TIMEOUT": Setting(0.5, NON_NEGATIVE_NUMBER),
+                "ERROR_LOG_INTERVAL": Setting(60, NON_NEGATIVE_NUMBER),
             }
         ),
         # The error envelope (restflow.exceptions).
@@ -268,7 +280,7 @@ SCHEMA = Section(
         "MIDDLEWARE": Section(
             {
                 "REQUEST_ID_ENABLED": Setting(True, BOOL),
-                "REQUEST_ID_HEADER": Setting("X-Request-ID", STRING),
+                "REQUEST_ID_HEADER": Setting("X-Request-ID", HEADER_NAME),
                 "TRUST_REQUEST_ID_HEADER": Setting(True, BOOL),
                 "ERROR_ENVELOPE_ENABLED": Setting(True, BOOL),
                 "ERROR_ENVELOPE_PATHS": Setting(("/api/",), PATH_PREFIXES),
@@ -293,8 +305,8 @@ DEFAULTS: dict[str, Any] = _defaults_of(SCHEMA)
 
 
 def setting_path(*parts: str) -> str:
-    """Return the subscript form of a settings key, e.g. ``RESTFLOW_SETTINGS["JWT"]["ALGORITHM"]``."""
-    return SETTING_NAME + "".join(f"[{part!r}]".replace("'", '"') for part in parts)
+    """Return the subscript form of a key path: ``RESTFLOW_SETTINGS["JWT"]["ALGORITHM"]``."""
+    return SETTING_NAME + "".join(f"[{json.dumps(str(part))}]" for part in parts)
 
 
 @dataclass(frozen=True)
@@ -445,7 +457,7 @@ class RestflowSettings:
         if isinstance(default, dict):
             child = RestflowSettings(
                 default,
-                (lambda value=user_value: {} if value is _UNSET else value),
+                _constant_loader({} if user_value is _UNSET else user_value),
                 validate=False,
                 path=(*self._path, name),
             )
@@ -481,6 +493,13 @@ class RestflowSettings:
 
 
 _UNSET: Any = object()
+
+
+def _constant_loader(value: Any) -> Callable[[], Any]:
+    def load() -> Any:
+        return value
+
+    return load
 
 restflow_settings = RestflowSettings()
 
