@@ -17,7 +17,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
@@ -45,10 +45,23 @@ class ComponentError(ImproperlyConfigured):
         self.registry = registry
         self.value = value
         self.cause = cause
-        super().__init__(
-            f"{registry.setting_label} = {value!r} cannot be used as a {registry.kind}: {cause} "
-            f"Registered names: {', '.join(registry.names()) or '(none)'}; "
-            "a dotted import path to a class also works."
+        super().__init__(f"{self.message} {self.hint}")
+
+    @property
+    def message(self) -> str:
+        """The problem: the setting, its value and the cause."""
+        return (
+            f"{self.registry.setting_label} = {self.value!r} does not name a usable "
+            f"{self.registry.kind}: {self.cause}"
+        )
+
+    @property
+    def hint(self) -> str:
+        """The fix: the registered names and the dotted-path form."""
+        names = ", ".join(repr(name) for name in self.registry.names()) or "(none)"
+        return (
+            f"Use a registered name ({names}) or the dotted path of a subclass of "
+            f"{self.registry.base_path}."
         )
 
 
@@ -90,7 +103,13 @@ class Registry(Generic[T]):
 
     @property
     def setting_label(self) -> str:
+        """The setting in subscript form, e.g. ``RESTFLOW_SETTINGS["EXCEPTIONS"]["ENVELOPE"]``."""
         return setting_path(*self.setting)
+
+    @property
+    def setting_key(self) -> str:
+        """The setting in dotted form, e.g. ``EXCEPTIONS.ENVELOPE``."""
+        return ".".join(self.setting)
 
     @property
     def base(self) -> type:
@@ -168,7 +187,7 @@ class Registry(Generic[T]):
                 f"{cls.__module__}.{cls.__qualname__} is not a subclass of "
                 f"{base.__module__}.{base.__qualname__}.",
             )
-        return cls
+        return cast("type[T]", cls)
 
     def get(self, **kwargs: Any) -> T:
         """Return the configured component, built once per settings generation.

@@ -1,0 +1,229 @@
+"""``RestflowMiddleware``: request ids and the error envelope for errors raised outside DRF.
+
+Put it first in ``MIDDLEWARE`` so that its request id covers every other
+middleware and it sees the final response of every request. It runs
+natively under WSGI and ASGI: Django gives it a coroutine ``get_response``
+under ASGI and it awaits it with no thread hop. Each step is switched in
+``RESTFLOW_SETTINGS["MIDDLEWARE"]`` and read per request.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import uuid
+from contextvars import Token
+from typing import Any
+
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+from django.core.signals import got_request_exception
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+
+from restflow.exceptions.codes import ErrorCode
+from restflow.exceptions.handler import expose_internal_errors, get_envelope, report_exception
+from restflow.exceptions.mapping import NOT_FOUND_MESSAGE, ErrorInfo, describe_exception
+from restflow.logging import reset_request_id, set_request_id
+from restflow.settings import restflow_settings
+
+__all__ = [
+    "REQUEST_ID_MAX_LENGTH",
+    "RestflowMiddleware",
+    "csrf_failure",
+    "envelope_applies",
+    "is_valid_request_id",
+]
+
+# An incoming id is copied into response headers and log lines, so only a
+# short token of URL-safe characters is trusted; anything else is replaced.
+REQUEST_ID_MAX_LENGTH = 128
+_REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:+/=-]*")
+
+# Request attribute where the got_request_exception receiver leaves an
+# exception Django turned into a 500 page itself (raised in a middleware
+# below this one, where process_exception is not called).
+_UNHANDLED_ATTRIBUTE = "_restflow_unhandled_exception"
+
+
+def is_valid_request_id(value: str) -> bool:
+    """Return whether an incoming request id may be reused as it is."""
+    return (
+        0 < len(value) <= REQUEST_ID_MAX_LENGTH and _REQUEST_ID_PATTERN.fullmatch(value) is not None
+    )
+
+
+def envelope_applies(request: HttpRequest) -> bool:
+    """Return whether errors on this request's path get the envelope (``ERROR_ENVELOPE_PATHS``)."""
+    config = restflow_settings.MIDDLEWARE
+    if not config.ERROR_ENVELOPE_ENABLED:
+        return False
+    path = request.path_info
+    return any(path.startswith(prefix) for prefix in config.ERROR_ENVELOPE_PATHS)
+
+
+def _is_enveloped(response: HttpResponseBase) -> bool:
+    return getattr(response, "restflow_error", None) is not None
+
+
+def _envelope_response(error: ErrorInfo, request: HttpRequest) -> HttpResponse:
+    response = get_envelope().http_response(error, request)
+    response.restflow_error = error  # type: ignore[attr-defined]
+    return response
+
+
+def _remember_unhandled(sender: Any, request: Any = None, **kwargs: Any) -> None:
+    exc = sys.exc_info()[1]
+    if exc is not None and isinstance(request, HttpRequest):
+        setattr(request, _UNHANDLED_ATTRIBUTE, exc)
+
+
+got_request_exception.connect(_remember_unhandled, dispatch_uid="restflow.middleware.unhandled")
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """Answer a failed CSRF check with a 403 ``csrf_failed`` envelope on envelope paths.
+
+    Point Django at it with ``CSRF_FAILURE_VIEW = "restflow.middleware.csrf_failure"``.
+    Outside ``ERROR_ENVELOPE_PATHS`` Django's own CSRF failure page is returned.
+    """
+    if not envelope_applies(request):
+        from django.views.csrf import csrf_failure as django_csrf_failure
+
+        return django_csrf_failure(request, reason)
+    message = f"CSRF verification failed. {reason}".strip()
+    return _envelope_response(ErrorInfo(403, ErrorCode.CSRF_FAILED.value, message), request)
+
+
+class RestflowMiddleware:
+    """Give each request an id and put errors raised outside DRF in the envelope.
+
+    Steps, in order:
+
+    1. request id: reuse a valid ``MIDDLEWARE.REQUEST_ID_HEADER`` when
+       ``TRUST_REQUEST_ID_HEADER`` is set, else generate a uuid4 hex; store
+       it on ``request.request_id`` and in the context variable read by
+       :class:`restflow.logging.RequestIdFilter`, and echo it on the response;
+    2. a cached response, when :meth:`get_cached_response` returns one;
+    3. the view, through the rest of the middleware chain;
+    4. the envelope, on ``ERROR_ENVELOPE_PATHS``, for a 404 of an unknown
+       URL, an exception from a plain Django view (:meth:`process_exception`)
+       and an exception that Django turned into a 500 page.
+
+    Override :meth:`get_cached_response` / :meth:`cache_response` and their
+    async twins to add response caching.
+    """
+
+    sync_capable = True
+    async_capable = True
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+        self.async_mode = iscoroutinefunction(get_response)
+        if self.async_mode:
+            markcoroutinefunction(self)
+
+    def __repr__(self) -> str:
+        return f"<RestflowMiddleware async={self.async_mode}>"
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if self.async_mode:
+            return self.__acall__(request)
+        token = self.start_request(request)
+        try:
+            response = self.get_cached_response(request)
+            if response is None:
+                response = self.get_response(request)
+                self.cache_response(request, response)
+            return self.finish_response(request, response)
+        finally:
+            if token is not None:
+                reset_request_id(token)
+
+    async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
+        token = self.start_request(request)
+        try:
+            response = await self.aget_cached_response(request)
+            if response is None:
+                response = await self.get_response(request)
+                await self.acache_response(request, response)
+            return self.finish_response(request, response)
+        finally:
+            if token is not None:
+                reset_request_id(token)
+
+    # --- request id ---------------------------------------------------------
+
+    def get_request_id(self, request: HttpRequest) -> str:
+        """Return the id for ``request``: a trusted, valid incoming header, else a new uuid4 hex."""
+        config = restflow_settings.MIDDLEWARE
+        if config.TRUST_REQUEST_ID_HEADER:
+            incoming = request.headers.get(config.REQUEST_ID_HEADER)
+            if incoming and is_valid_request_id(incoming):
+                return incoming
+        return uuid.uuid4().hex
+
+    def start_request(self, request: HttpRequest) -> Token[str | None] | None:
+        """Assign the request id, when enabled, and make it current for log records."""
+        if not restflow_settings.MIDDLEWARE.REQUEST_ID_ENABLED:
+            return None
+        request_id = self.get_request_id(request)
+        request.request_id = request_id  # type: ignore[attr-defined]
+        return set_request_id(request_id)
+
+    # --- response caching (filled in by restflow.caching) -------------------
+
+    def get_cached_response(self, request: HttpRequest) -> HttpResponseBase | None:
+        """Return a cached response for ``request``, or ``None`` to run the view."""
+        return None
+
+    def cache_response(self, request: HttpRequest, response: HttpResponseBase) -> None:
+        """Store ``response`` for later requests, when a caching rule asks for it."""
+
+    async def aget_cached_response(self, request: HttpRequest) -> HttpResponseBase | None:
+        """Async twin of :meth:`get_cached_response`."""
+        return None
+
+    async def acache_response(self, request: HttpRequest, response: HttpResponseBase) -> None:
+        """Async twin of :meth:`cache_response`."""
+
+    # --- errors -------------------------------------------------------------
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        """Return the envelope for an exception from a plain Django view on an envelope path.
+
+        DRF views never get here: their exceptions go through
+        ``exception_handler`` first. Returns ``None`` off envelope paths so
+        Django's own handling runs. Django calls this hook in a worker
+        thread under ASGI; only the error path pays for that hop.
+        """
+        if not envelope_applies(request):
+            return None
+        error = describe_exception(exception, expose_internal=expose_internal_errors())
+        report_exception(exception, error, request)
+        return _envelope_response(error, request)
+
+    def finish_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        """Apply the envelope to Django's own error pages and echo the request id."""
+        if not _is_enveloped(response) and envelope_applies(request):
+            response = self.envelope_django_error(request, response)
+        request_id = getattr(request, "request_id", None)
+        if request_id is not None and restflow_settings.MIDDLEWARE.REQUEST_ID_ENABLED:
+            response[restflow_settings.MIDDLEWARE.REQUEST_ID_HEADER] = request_id
+        return response
+
+    def envelope_django_error(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        """Replace a 404 for an unresolved URL, or Django's 500 page, by the envelope.
+
+        Other responses, error statuses returned on purpose by a view
+        included, pass through unchanged.
+        """
+        status = response.status_code
+        if status == 404 and getattr(request, "resolver_match", None) is None:
+            error = ErrorInfo(404, ErrorCode.NOT_FOUND.value, NOT_FOUND_MESSAGE)
+            return _envelope_response(error, request)
+        unhandled = getattr(request, _UNHANDLED_ATTRIBUTE, None)
+        if status >= 500 and unhandled is not None:
+            error = describe_exception(unhandled, expose_internal=expose_internal_errors())
+            return _envelope_response(error, request)
+        return response

@@ -1,0 +1,170 @@
+"""Views that raise each kind of exception, for the envelope and middleware tests.
+
+``RAISERS`` maps a short name to a callable raising one exception; the
+same table is served by a sync DRF view, a plain sync Django view and a
+plain async Django view, so every mapping is tested on each path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.core import exceptions as django_exceptions
+from django.db import InterfaceError, OperationalError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_protect
+from rest_framework import exceptions as drf_exceptions
+from rest_framework import serializers
+from rest_framework.authentication import BasicAuthentication
+from rest_framework.decorators import (
+    api_view,
+    authentication_classes,
+    permission_classes,
+    throttle_classes,
+)
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from restflow.exceptions import APIException, ErrorCode
+
+
+class ItemSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    quantity = serializers.IntegerField(min_value=1)
+
+
+class OrderSerializer(serializers.Serializer):
+    customer = serializers.CharField()
+    items = ItemSerializer(many=True)
+    shipping = ItemSerializer()
+
+    def validate(self, attrs):
+        raise serializers.ValidationError("Orders are closed.")
+
+
+class OutOfStock(APIException):
+    status_code = 409
+    code = ErrorCode.CONFLICT
+    default_detail = "The product is out of stock."
+
+
+class Teapot(drf_exceptions.APIException):
+    status_code = 418
+    default_detail = "I refuse to brew coffee."
+    default_code = "teapot"
+
+
+def _raise(exc: BaseException) -> Callable[[], None]:
+    def raiser() -> None:
+        raise exc
+
+    return raiser
+
+
+def _invalid_order() -> None:
+    serializer = OrderSerializer(
+        data={"items": [{"name": "pen", "quantity": 2}, {"quantity": 0}], "shipping": {}}
+    )
+    serializer.is_valid(raise_exception=True)
+
+
+def _crash() -> None:
+    raise RuntimeError("secret connection string postgres://user:pw@db")
+
+
+RAISERS: dict[str, Callable[[], None]] = {
+    "drf-validation": _invalid_order,
+    "drf-validation-list": _raise(drf_exceptions.ValidationError(["first", "second"])),
+    "drf-not-authenticated": _raise(drf_exceptions.NotAuthenticated()),
+    "drf-authentication-failed": _raise(drf_exceptions.AuthenticationFailed()),
+    "drf-token-blacklisted": _raise(
+        drf_exceptions.AuthenticationFailed("Token is blacklisted.", code="token_blacklisted")
+    ),
+    "drf-permission-denied": _raise(drf_exceptions.PermissionDenied()),
+    "drf-not-found": _raise(drf_exceptions.NotFound()),
+    "drf-method-not-allowed": _raise(drf_exceptions.MethodNotAllowed("PATCH")),
+    "drf-not-acceptable": _raise(drf_exceptions.NotAcceptable()),
+    "drf-unsupported-media-type": _raise(drf_exceptions.UnsupportedMediaType("text/csv")),
+    "drf-parse-error": _raise(drf_exceptions.ParseError()),
+    "drf-throttled": _raise(drf_exceptions.Throttled(wait=7.2)),
+    "drf-throttled-no-wait": _raise(drf_exceptions.Throttled()),
+    "drf-custom": _raise(Teapot()),
+    "drf-generic": _raise(drf_exceptions.APIException()),
+    "restflow-conflict": _raise(OutOfStock(details={"product": 7})),
+    "restflow-override": _raise(
+        APIException("Upstream timed out.", code="upstream_timeout", status_code=504)
+    ),
+    "django-404": _raise(Http404("No Product matches the given query.")),
+    "django-does-not-exist": _raise(django_exceptions.ObjectDoesNotExist()),
+    "django-permission-denied": _raise(django_exceptions.PermissionDenied()),
+    "django-validation": _raise(
+        django_exceptions.ValidationError({"email": ["Enter a valid email address."]})
+    ),
+    "django-validation-message": _raise(django_exceptions.ValidationError("Bad dates.")),
+    "django-suspicious": _raise(django_exceptions.SuspiciousOperation("bad host header")),
+    "django-bad-request": _raise(django_exceptions.BadRequest("nope")),
+    "django-too-big": _raise(django_exceptions.RequestDataTooBig("too big")),
+    "django-too-many-fields": _raise(django_exceptions.TooManyFieldsSent("too many")),
+    "db-operational": _raise(OperationalError("could not connect to server")),
+    "db-interface": _raise(InterfaceError("connection already closed")),
+    "crash": _crash,
+}
+
+
+# Fixed policies, so the project's REST_FRAMEWORK defaults cannot change the outcome.
+@api_view(["GET", "POST"])
+@authentication_classes([BasicAuthentication])
+@permission_classes([AllowAny])
+@throttle_classes([])
+def drf_raise(request: Request, name: str) -> Response:
+    RAISERS[name]()
+    return Response({"ok": True})
+
+
+@api_view(["GET"])
+@authentication_classes([])
+@permission_classes([AllowAny])
+@throttle_classes([])
+def drf_raise_no_auth_header(request: Request, name: str) -> Response:
+    RAISERS[name]()
+    return Response({"ok": True})
+
+
+def plain_raise(request: HttpRequest, name: str) -> HttpResponse:
+    RAISERS[name]()
+    return JsonResponse({"ok": True})
+
+
+async def async_raise(request: HttpRequest, name: str) -> HttpResponse:
+    RAISERS[name]()
+    return JsonResponse({"ok": True})
+
+
+def plain_ok(request: HttpRequest) -> HttpResponse:
+    return JsonResponse({"request_id": getattr(request, "request_id", None)})
+
+
+async def async_ok(request: HttpRequest) -> HttpResponse:
+    return JsonResponse({"request_id": getattr(request, "request_id", None)})
+
+
+def plain_teapot(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("short and stout", status=418, content_type="text/plain")
+
+
+def plain_not_found(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("gone on purpose", status=404, content_type="text/plain")
+
+
+@csrf_protect
+def plain_form(request: HttpRequest) -> HttpResponse:
+    return JsonResponse({"ok": True})
+
+
+@api_view(["GET"])
+@authentication_classes([])
+@permission_classes([AllowAny])
+@throttle_classes([])
+def drf_ok(request: Request) -> Response:
+    return Response({"request_id": request.request_id})
