@@ -21,6 +21,8 @@ BOOTSTRAP_PYTHON ?= $(or $(lastword $(sort $(wildcard $(PYENV_ROOT)/versions/3.1
 # The interpreter of the second test pair (Python 3.10 with Django 5.2), run by nox.
 PYTHON310 ?= $(lastword $(sort $(wildcard $(PYENV_ROOT)/versions/3.10*/bin/python3.10)))
 export RESTFLOW_PYTHON310 := $(PYTHON310)
+# mkdocs-material prints a notice about MkDocs 2 on every build otherwise.
+export NO_MKDOCS_2_WARNING := 1
 
 REPORTS := build/test-reports
 DEMO_HOST := 127.0.0.1
@@ -34,11 +36,11 @@ MANAGE := $(PY) example_project/manage.py
 help:
 	@echo "make demo     serve the example catalog API on http://$(DEMO_HOST):$(DEMO_PORT)/"
 	@echo "make test     ruff, mypy, the suite on Python 3.13 (PostgreSQL + Redis when they"
-	@echo "              answer), the suite on Python 3.10 + Django 5.2 (nox), mkdocs --strict"
+	@echo "              respond), the suite on Python 3.10 + Django 5.2 (nox), mkdocs --strict"
 	@echo "make lint     ruff check and mypy restflow"
 	@echo "make docs     build the documentation site into site/ (strict)"
 	@echo "make bench    run bench/bench_*.py and rebuild bench/RESULTS.md"
-	@echo "make services start PostgreSQL and Redis on 127.0.0.1 when they do not answer"
+	@echo "make services start PostgreSQL and Redis on 127.0.0.1 when they do not respond"
 
 $(PY):
 	@echo "creating $(VENV) with $(BOOTSTRAP_PYTHON)"
@@ -81,7 +83,7 @@ docs-serve: $(STAMP)
 	$(BIN)/mkdocs serve --dev-addr $(DEMO_HOST):8001
 
 # The suite runs twice: on .venv (Python 3.13, newest Django) against
-# PostgreSQL and Redis when they answer, then on Python 3.10 with Django 5.2
+# PostgreSQL and Redis when they respond, then on Python 3.10 with Django 5.2
 # on SQLite and Redis through nox. The last line sums both JUnit reports.
 test: $(STAMP)
 	@rm -rf $(REPORTS) && mkdir -p $(REPORTS)
