@@ -3,7 +3,8 @@
 SQLite and the local-memory cache by default. ``DATABASE_URL``
 (``postgres://USER@HOST:PORT/NAME`` or ``sqlite:///PATH``) and ``REDIS_URL``
 switch to PostgreSQL and Redis. ``DJANGO_DEBUG=1`` turns on debug mode and
-the browsable API.
+the browsable API, and ``RESTFLOW_ENVELOPE=problem`` selects RFC 9457 error
+responses.
 """
 
 from __future__ import annotations
@@ -66,6 +67,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that its request id covers the other middleware and it puts
+    # every error response under /api/ into the envelope.
+    "restflow.middleware.RestflowMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -73,6 +77,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
 ]
+
+# A CSRF failure under /api/ gets the envelope too.
+CSRF_FAILURE_VIEW = "restflow.middleware.csrf_failure"
 
 ROOT_URLCONF = "example.urls"
 ASGI_APPLICATION = "example.asgi.application"
@@ -127,9 +134,15 @@ REST_FRAMEWORK: dict[str, Any] = {
     ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "restflow.exceptions.exception_handler",
 }
 
-RESTFLOW_SETTINGS: dict[str, Any] = {}
+RESTFLOW_SETTINGS: dict[str, Any] = {
+    # "restflow" ({"error": {...}}) or "problem" (RFC 9457); the variable
+    # lets the demo show both without editing this file.
+    "EXCEPTIONS": {"ENVELOPE": os.environ.get("RESTFLOW_ENVELOPE", "restflow")},
+    "MIDDLEWARE": {"ERROR_ENVELOPE_PATHS": ["/api/"]},
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USE_TZ = True

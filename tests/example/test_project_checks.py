@@ -1,0 +1,61 @@
+"""``manage.py check`` of the example project with broken ``RESTFLOW_SETTINGS``."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.support.services import ROOT
+
+MANAGE = ROOT / "example_project" / "manage.py"
+
+
+def run_check(tmp_path: Path, restflow_settings: str) -> subprocess.CompletedProcess[str]:
+    """Run ``manage.py check`` on the example settings with ``RESTFLOW_SETTINGS`` replaced."""
+    (tmp_path / "broken_settings.py").write_text(
+        f"from example.settings import *  # noqa: F403\n\nRESTFLOW_SETTINGS = {restflow_settings}\n"
+    )
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "broken_settings",
+        "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT / "example_project"), str(ROOT)]),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite3'}",
+        "REDIS_URL": "",
+    }
+    return subprocess.run(
+        [sys.executable, str(MANAGE), "check"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_passes_on_example_settings(tmp_path):
+    result = run_check(tmp_path, '{"EXCEPTIONS": {"ENVELOPE": "restflow"}}')
+
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_check_reports_unknown_envelope(tmp_path):
+    result = run_check(
+        tmp_path, '{"EXCEPTIONS": {"ENVELOPE": "restflow.exceptions.envelopes.NoSuchThing"}}'
+    )
+
+    assert result.returncode != 0
+    assert "restflow.E" in result.stderr
+    assert "EXCEPTIONS" in result.stderr
+    assert "ENVELOPE" in result.stderr
+    assert "NoSuchThing" in result.stderr
+
+
+def test_check_suggests_misspelled_key(tmp_path):
+    result = run_check(tmp_path, '{"JWT": {"ACCES_TOKEN_LIFETIME": 5}}')
+
+    assert result.returncode != 0
+    assert "restflow.E" in result.stderr
+    assert "ACCES_TOKEN_LIFETIME" in result.stderr
+    assert "ACCESS_TOKEN_LIFETIME" in result.stderr
