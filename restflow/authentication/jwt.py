@@ -312,6 +312,18 @@ class Token:
         text = raw.decode("ascii") if isinstance(raw, bytes) else raw
         return cls(payload=payload, raw=text, token_type=cls.expected_type)
 
+    def blacklist(self) -> bool:
+        """Record this token as revoked until it expires; return True when this call added it."""
+        from restflow.authentication.revocation import revoke_token
+
+        return revoke_token(self)
+
+    async def ablacklist(self) -> bool:
+        """Async twin of :meth:`blacklist`."""
+        from restflow.authentication.revocation import arevoke_token
+
+        return await arevoke_token(self)
+
 
 class AccessToken(Token):
     """A short-lived token that authenticates requests (``ACCESS_TOKEN_LIFETIME``)."""
@@ -380,15 +392,3 @@ class RefreshToken(Token):
         return RefreshToken(
             payload=payload, raw=encode_token(payload), token_type=REFRESH_TOKEN_TYPE
         )
-
-    def blacklist(self) -> bool:
-        """Record this token as revoked until it expires; return True when this call added it."""
-        from restflow.authentication.revocation import revoke_token
-
-        return revoke_token(self)
-
-    async def ablacklist(self) -> bool:
-        """Async twin of :meth:`blacklist`."""
-        from restflow.authentication.revocation import arevoke_token
-
-        return await arevoke_token(self)

@@ -152,30 +152,37 @@ def _family_until() -> int:
     return _record_until(int(get_now_time().timestamp() + lifetime.total_seconds()))
 
 
-def revoke_family(token: Token) -> None:
-    """Blacklist every token descended from the same login as ``token``."""
+def _log_family(token: Token, reason: str) -> None:
+    if reason == "reused":
+        logger.warning(
+            "A rotated refresh token was reused (jti=%s); revoking its family %s.",
+            token.jti,
+            token.family,
+        )
+    else:
+        logger.info("Revoking token family %s (%s, jti=%s).", token.family, reason, token.jti)
+
+
+def revoke_family(token: Token, *, reason: str = "logout") -> None:
+    """Blacklist every token descended from the same login as ``token``.
+
+    ``reason`` ("logout" or "reused") only chooses the log line: a reuse is
+    logged at WARNING because it suggests a stolen token.
+    """
     if not token.family:
         return
-    logger.warning(
-        "A rotated refresh token was reused (jti=%s); revoking its family %s.",
-        token.jti,
-        token.family,
-    )
+    _log_family(token, reason)
     try:
         get_blacklist_backend().blacklist(FAMILY_PREFIX + token.family, expires_at=_family_until())
     except BlacklistStoreError as exc:
         _store_failed("revoking the family of", token, exc, may_open=False)
 
 
-async def arevoke_family(token: Token) -> None:
+async def arevoke_family(token: Token, *, reason: str = "logout") -> None:
     """Async twin of :func:`revoke_family`."""
     if not token.family:
         return
-    logger.warning(
-        "A rotated refresh token was reused (jti=%s); revoking its family %s.",
-        token.jti,
-        token.family,
-    )
+    _log_family(token, reason)
     try:
         await get_blacklist_backend().ablacklist(
             FAMILY_PREFIX + token.family, expires_at=_family_until()

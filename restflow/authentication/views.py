@@ -1,0 +1,201 @@
+"""Token views: obtain a pair, refresh (with rotation), and blacklist at logout.
+
+Mount them with::
+
+    path("api/auth/token/", TokenObtainView.as_view()),
+    path("api/auth/token/refresh/", TokenRefreshView.as_view()),
+    path("api/auth/token/blacklist/", TokenBlacklistView.as_view()),
+
+Every failure is a 401 whose code names the reason; wrong credentials,
+unknown users and inactive users get the same answer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import aauthenticate
+from rest_framework import status
+from rest_framework.exceptions import AuthenticationFailed, ValidationError
+from rest_framework.response import Response
+
+from restflow.authentication._async_view import AsyncTokenAPIView
+from restflow.authentication.cookies import (
+    cookies_enabled,
+    delete_token_cookies,
+    enforce_csrf,
+    get_refresh_cookie,
+    set_token_cookies,
+)
+from restflow.authentication.errors import KeySettingsError, TokenError
+from restflow.authentication.grace import agrace_pair, aremember_pair
+from restflow.authentication.jwt import (
+    AccessToken,
+    RefreshToken,
+    get_jwt_settings,
+    get_user_authentication_rule,
+)
+from restflow.authentication.jwt_authentication import JWTAuthentication, get_header_types
+from restflow.authentication.revocation import (
+    aclaim_rotation,
+    ais_token_revoked,
+    arevoke_family,
+    arevoke_token,
+)
+from restflow.authentication.serializers import (
+    TokenBlacklistSerializer,
+    TokenObtainSerializer,
+    TokenRefreshSerializer,
+)
+
+__all__ = ["TokenBlacklistView", "TokenObtainView", "TokenRefreshView", "TokenViewBase"]
+
+_NO_ACCOUNT = "No active account found with the given credentials."
+
+
+def _no_account() -> AuthenticationFailed:
+    return AuthenticationFailed(_NO_ACCOUNT, code="no_active_account")
+
+
+def _blacklisted() -> AuthenticationFailed:
+    return AuthenticationFailed("Token has been blacklisted.", code="token_blacklisted")
+
+
+def _verify_refresh(raw: str) -> RefreshToken:
+    try:
+        return RefreshToken.verify(raw)
+    except KeySettingsError:
+        raise AuthenticationFailed("Token is invalid.", code="invalid_token") from None
+    except TokenError as exc:
+        raise AuthenticationFailed(str(exc), code="invalid_token") from None
+
+
+class TokenViewBase(AsyncTokenAPIView):
+    """Shared parts of the token views: no authentication, 401 challenges, POST only."""
+
+    serializer_class: Any = None
+    http_method_names = ["post", "options"]
+
+    def get_authenticate_header(self, request: Any) -> str:
+        return f'{get_header_types()[0]} realm="api"'
+
+    def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
+        return self.serializer_class(
+            *args, context={"request": self.request, "view": self}, **kwargs
+        )
+
+    def validated_body(self, request: Any) -> dict[str, Any]:
+        """Validate the body with ``serializer_class``; raise a 400 naming the bad fields."""
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+    def refresh_from(self, request: Any, body: dict[str, Any]) -> str:
+        """Return the refresh token from the body, or from the cookie after a CSRF check."""
+        raw = body.get("refresh")
+        if raw:
+            return str(raw)
+        cookie = get_refresh_cookie(request)
+        if cookie:
+            # Browsers attach cookies to cross-site requests, so a cookie alone needs CSRF.
+            enforce_csrf(request)
+            return cookie
+        raise ValidationError({"refresh": ["This field is required."]}, code="required")
+
+    def pair_response(
+        self, access: AccessToken, refresh: RefreshToken | None, status_code: int = 200
+    ) -> Response:
+        data = {"access": access.raw}
+        if refresh is not None:
+            data["refresh"] = refresh.raw
+        response = Response(data, status=status_code)
+        if cookies_enabled():
+            set_token_cookies(response, access, refresh)
+        return response
+
+
+class TokenObtainView(TokenViewBase):
+    """Exchange ``{"username", "password"}`` for ``{"access", "refresh"}``."""
+
+    serializer_class = TokenObtainSerializer
+
+    async def post(self, request: Any, *args: Any, **kwargs: Any) -> Response:
+        body = self.validated_body(request)
+        # Django's ModelBackend hashes the password even for an unknown user, so
+        # the time taken does not reveal whether the account exists.
+        user = await aauthenticate(
+            request=request._request, username=body["username"], password=body["password"]
+        )
+        if user is None or not get_user_authentication_rule()(user):
+            raise _no_account()
+        # A TokenError here is a server-side key problem (restflow.E051/E052), hence a 500.
+        refresh = RefreshToken.for_user(user)
+        return self.pair_response(refresh.access_token, refresh)
+
+
+class TokenRefreshView(TokenViewBase):
+    """Exchange ``{"refresh"}`` for a new access token, and a new refresh token with rotation.
+
+    The user is looked up again: a deleted, inactive or rule-failing user,
+    or a password changed since the token was issued (``CHECK_REVOKE_TOKEN``),
+    ends the session. With ``ROTATE_REFRESH_TOKENS`` and the blacklist on,
+    the old token is blacklisted first (atomically) and only then is a new
+    pair minted, so a refresh token works once; presenting it again revokes
+    every token of its family, except within ``REFRESH_REUSE_GRACE_PERIOD``,
+    where the pair already minted for it is returned.
+    """
+
+    serializer_class = TokenRefreshSerializer
+
+    async def post(self, request: Any, *args: Any, **kwargs: Any) -> Response:
+        body = self.validated_body(request)
+        token = _verify_refresh(self.refresh_from(request, body))
+        jwt_settings = get_jwt_settings()
+        blacklist_on = bool(jwt_settings.BLACKLIST_ENABLED)
+
+        if blacklist_on and await ais_token_revoked(token):
+            return await self._reused(token)
+
+        user = await JWTAuthentication().aget_user(token)
+        if not get_user_authentication_rule()(user):
+            raise _no_account()
+
+        if not jwt_settings.ROTATE_REFRESH_TOKENS:
+            return self.pair_response(AccessToken.for_user(user, family=token.family), None)
+
+        if blacklist_on and not await aclaim_rotation(token):
+            # Another request rotated this token between our check and our claim.
+            return await self._reused(token)
+        refresh = RefreshToken.for_user(user, family=token.family or token.jti)
+        access = refresh.access_token
+        await aremember_pair(token.jti, {"access": access.raw, "refresh": refresh.raw})
+        return self.pair_response(access, refresh)
+
+    async def _reused(self, token: RefreshToken) -> Response:
+        pair = await agrace_pair(token.jti)
+        if pair is not None:
+            return self.pair_response(
+                AccessToken.verify(pair["access"]), RefreshToken.verify(pair["refresh"])
+            )
+        await arevoke_family(token, reason="reused")
+        raise _blacklisted()
+
+
+class TokenBlacklistView(TokenViewBase):
+    """Revoke ``{"refresh"}`` and every token of its login (logout); answer 204.
+
+    Works whether or not ``BLACKLIST_ENABLED`` is on, and repeating it is
+    harmless. A store that cannot record the logout answers 503.
+    """
+
+    serializer_class = TokenBlacklistSerializer
+
+    async def post(self, request: Any, *args: Any, **kwargs: Any) -> Response:
+        body = self.validated_body(request)
+        token = _verify_refresh(self.refresh_from(request, body))
+        await arevoke_token(token)
+        await arevoke_family(token, reason="logout")
+        response = Response(status=status.HTTP_204_NO_CONTENT)
+        if cookies_enabled():
+            delete_token_cookies(response)
+        return response
