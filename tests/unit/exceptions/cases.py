@@ -16,6 +16,12 @@ class Expected:
 
 
 EXPECTED: dict[str, Expected] = {
+    "drf-validation-hook": Expected(
+        400,
+        "validation_error",
+        "Request validation failed.",
+        {"non_field_errors": ["Orders are closed."]},
+    ),
     "drf-validation-list": Expected(
         400,
         "validation_error",
@@ -62,9 +68,7 @@ EXPECTED: dict[str, Expected] = {
     "drf-throttled-no-wait": Expected(429, "throttled", "Request was throttled."),
     "drf-custom": Expected(418, "teapot", "I refuse to brew coffee."),
     "drf-generic": Expected(500, "internal_error", "A server error occurred."),
-    "restflow-conflict": Expected(
-        409, "conflict", "The product is out of stock.", {"product": 7}
-    ),
+    "restflow-conflict": Expected(409, "conflict", "The product is out of stock.", {"product": 7}),
     "restflow-override": Expected(504, "upstream_timeout", "Upstream timed out."),
     "django-404": Expected(404, "not_found", "Resource not found."),
     "django-does-not-exist": Expected(404, "not_found", "Resource not found."),
@@ -107,7 +111,7 @@ OUTSIDE_DRF: dict[str, Expected] = {
 
 
 def assert_envelope(response: Any, expected: Expected, style: str, path: str) -> None:
-    """Assert that ``response`` to a request for ``path`` is the ``style`` envelope of ``expected``."""
+    """Assert that ``response`` (to ``path``) is the ``style`` envelope of ``expected``."""
     assert response.status_code == expected.status
     body = response.json()
     if style == "restflow":

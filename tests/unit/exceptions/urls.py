@@ -6,9 +6,12 @@ from tests.unit.exceptions import views
 
 urlpatterns = [
     path("api/drf/ok/", views.drf_ok),
+    path("api/drf/create-then-fail/", views.drf_create_then_fail),
     path("api/drf/<str:name>/", views.drf_raise),
     path("api/drf-no-auth-header/<str:name>/", views.drf_raise_no_auth_header),
     path("api/plain/ok/", views.plain_ok),
+    path("api/plain/context/", views.plain_context),
+    path("api/async/context/", views.async_context),
     path("api/plain/teapot/", views.plain_teapot),
     path("api/plain/not-found/", views.plain_not_found),
     path("api/plain/form/", views.plain_form),

@@ -7,6 +7,7 @@ plain async Django view, so every mapping is tested on each path.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from django.core import exceptions as django_exceptions
@@ -55,9 +56,11 @@ class Teapot(drf_exceptions.APIException):
     default_code = "teapot"
 
 
-def _raise(exc: BaseException) -> Callable[[], None]:
+def _raise(factory: Callable[[], BaseException]) -> Callable[[], None]:
+    # A new exception per request: DRF mutates the instance it handles
+    # (auth_header, a 401 downgraded to 403).
     def raiser() -> None:
-        raise exc
+        raise factory()
 
     return raiser
 
@@ -69,45 +72,59 @@ def _invalid_order() -> None:
     serializer.is_valid(raise_exception=True)
 
 
+def _closed_order() -> None:
+    serializer = OrderSerializer(
+        data={
+            "customer": "ada",
+            "items": [{"name": "pen", "quantity": 1}],
+            "shipping": {"name": "box", "quantity": 1},
+        }
+    )
+    serializer.is_valid(raise_exception=True)
+
+
 def _crash() -> None:
     raise RuntimeError("secret connection string postgres://user:pw@db")
 
 
 RAISERS: dict[str, Callable[[], None]] = {
     "drf-validation": _invalid_order,
-    "drf-validation-list": _raise(drf_exceptions.ValidationError(["first", "second"])),
-    "drf-not-authenticated": _raise(drf_exceptions.NotAuthenticated()),
-    "drf-authentication-failed": _raise(drf_exceptions.AuthenticationFailed()),
+    "drf-validation-hook": _closed_order,
+    "drf-validation-list": _raise(lambda: drf_exceptions.ValidationError(["first", "second"])),
+    "drf-not-authenticated": _raise(lambda: drf_exceptions.NotAuthenticated()),
+    "drf-authentication-failed": _raise(lambda: drf_exceptions.AuthenticationFailed()),
     "drf-token-blacklisted": _raise(
-        drf_exceptions.AuthenticationFailed("Token is blacklisted.", code="token_blacklisted")
+        lambda: drf_exceptions.AuthenticationFailed(
+            "Token is blacklisted.", code="token_blacklisted"
+        )
     ),
-    "drf-permission-denied": _raise(drf_exceptions.PermissionDenied()),
-    "drf-not-found": _raise(drf_exceptions.NotFound()),
-    "drf-method-not-allowed": _raise(drf_exceptions.MethodNotAllowed("PATCH")),
-    "drf-not-acceptable": _raise(drf_exceptions.NotAcceptable()),
-    "drf-unsupported-media-type": _raise(drf_exceptions.UnsupportedMediaType("text/csv")),
-    "drf-parse-error": _raise(drf_exceptions.ParseError()),
-    "drf-throttled": _raise(drf_exceptions.Throttled(wait=7.2)),
-    "drf-throttled-no-wait": _raise(drf_exceptions.Throttled()),
-    "drf-custom": _raise(Teapot()),
-    "drf-generic": _raise(drf_exceptions.APIException()),
-    "restflow-conflict": _raise(OutOfStock(details={"product": 7})),
+    "drf-permission-denied": _raise(lambda: drf_exceptions.PermissionDenied()),
+    "drf-not-found": _raise(lambda: drf_exceptions.NotFound()),
+    "drf-method-not-allowed": _raise(lambda: drf_exceptions.MethodNotAllowed("PATCH")),
+    "drf-not-acceptable": _raise(lambda: drf_exceptions.NotAcceptable()),
+    "drf-unsupported-media-type": _raise(lambda: drf_exceptions.UnsupportedMediaType("text/csv")),
+    "drf-parse-error": _raise(lambda: drf_exceptions.ParseError()),
+    "drf-throttled": _raise(lambda: drf_exceptions.Throttled(wait=7.2)),
+    "drf-throttled-no-wait": _raise(lambda: drf_exceptions.Throttled()),
+    "drf-custom": _raise(lambda: Teapot()),
+    "drf-generic": _raise(lambda: drf_exceptions.APIException()),
+    "restflow-conflict": _raise(lambda: OutOfStock(details={"product": 7})),
     "restflow-override": _raise(
-        APIException("Upstream timed out.", code="upstream_timeout", status_code=504)
+        lambda: APIException("Upstream timed out.", code="upstream_timeout", status_code=504)
     ),
-    "django-404": _raise(Http404("No Product matches the given query.")),
-    "django-does-not-exist": _raise(django_exceptions.ObjectDoesNotExist()),
-    "django-permission-denied": _raise(django_exceptions.PermissionDenied()),
+    "django-404": _raise(lambda: Http404("No Product matches the given query.")),
+    "django-does-not-exist": _raise(lambda: django_exceptions.ObjectDoesNotExist()),
+    "django-permission-denied": _raise(lambda: django_exceptions.PermissionDenied()),
     "django-validation": _raise(
-        django_exceptions.ValidationError({"email": ["Enter a valid email address."]})
+        lambda: django_exceptions.ValidationError({"email": ["Enter a valid email address."]})
     ),
-    "django-validation-message": _raise(django_exceptions.ValidationError("Bad dates.")),
-    "django-suspicious": _raise(django_exceptions.SuspiciousOperation("bad host header")),
-    "django-bad-request": _raise(django_exceptions.BadRequest("nope")),
-    "django-too-big": _raise(django_exceptions.RequestDataTooBig("too big")),
-    "django-too-many-fields": _raise(django_exceptions.TooManyFieldsSent("too many")),
-    "db-operational": _raise(OperationalError("could not connect to server")),
-    "db-interface": _raise(InterfaceError("connection already closed")),
+    "django-validation-message": _raise(lambda: django_exceptions.ValidationError("Bad dates.")),
+    "django-suspicious": _raise(lambda: django_exceptions.SuspiciousOperation("bad host header")),
+    "django-bad-request": _raise(lambda: django_exceptions.BadRequest("nope")),
+    "django-too-big": _raise(lambda: django_exceptions.RequestDataTooBig("too big")),
+    "django-too-many-fields": _raise(lambda: django_exceptions.TooManyFieldsSent("too many")),
+    "db-operational": _raise(lambda: OperationalError("could not connect to server")),
+    "db-interface": _raise(lambda: InterfaceError("connection already closed")),
     "crash": _crash,
 }
 
@@ -168,3 +185,40 @@ def plain_form(request: HttpRequest) -> HttpResponse:
 @throttle_classes([])
 def drf_ok(request: Request) -> Response:
     return Response({"request_id": request.request_id})
+
+
+def plain_context(request: HttpRequest) -> HttpResponse:
+    from restflow.logging import get_request_id
+
+    logging.getLogger("restflow.tests").warning("inside the view")
+    return JsonResponse({"context_request_id": get_request_id()})
+
+
+async def async_context(request: HttpRequest) -> HttpResponse:
+    from restflow.logging import get_request_id
+
+    logging.getLogger("restflow.tests").warning("inside the async view")
+    return JsonResponse({"context_request_id": get_request_id()})
+
+
+class RaiseInMiddleware:
+    """Test middleware that crashes for paths ending in ``/middleware-crash/``."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info.endswith("/middleware-crash/"):
+            raise RuntimeError("middleware crashed")
+        return self.get_response(request)
+
+
+@api_view(["POST"])
+@authentication_classes([])
+@permission_classes([AllowAny])
+@throttle_classes([])
+def drf_create_then_fail(request: Request) -> Response:
+    from catalog.models import Category
+
+    Category.objects.create(name="Rolled back", slug="rolled-back")
+    raise serializers.ValidationError({"slug": ["Taken after all."]})

@@ -1,0 +1,360 @@
+"""RestflowMiddleware under the sync test client, with async twins under ``AsyncClient``."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import pytest
+from asgiref.sync import iscoroutinefunction
+from django.conf import settings
+from django.http import HttpResponse
+from django.test import AsyncClient, Client, override_settings
+
+from restflow.logging import RequestIdFilter, get_request_id
+from restflow.middleware import (
+    REQUEST_ID_MAX_LENGTH,
+    RestflowMiddleware,
+    is_valid_request_id,
+)
+
+pytestmark = pytest.mark.urls("tests.unit.exceptions.urls")
+
+UUID_HEX = re.compile(r"[0-9a-f]{32}")
+
+
+@pytest.fixture
+def anyio_backend():
+    return "asyncio"
+
+
+def middleware_settings(**values):
+    return override_settings(RESTFLOW_SETTINGS={"MIDDLEWARE": values})
+
+
+# --- capability --------------------------------------------------------------
+
+
+def test_middleware_sync_mode_is_plain_callable():
+    middleware = RestflowMiddleware(lambda request: HttpResponse())
+    assert not iscoroutinefunction(middleware)
+    assert middleware.sync_capable and middleware.async_capable
+
+
+def test_middleware_async_mode_is_coroutine_function():
+    async def get_response(request):
+        return HttpResponse()
+
+    middleware = RestflowMiddleware(get_response)
+    assert iscoroutinefunction(middleware)
+
+
+def test_middleware_is_first_in_test_settings():
+    assert settings.MIDDLEWARE[0] == "restflow.middleware.RestflowMiddleware"
+
+
+# --- request id --------------------------------------------------------------
+
+
+def test_request_id_generated():
+    response = Client().get("/api/plain/ok/")
+    request_id = response["X-Request-ID"]
+    assert UUID_HEX.fullmatch(request_id)
+    assert response.json() == {"request_id": request_id}
+
+
+@pytest.mark.anyio
+async def test_request_id_generated_async():
+    response = await AsyncClient().get("/api/async/ok/")
+    request_id = response["X-Request-ID"]
+    assert UUID_HEX.fullmatch(request_id)
+    assert response.json() == {"request_id": request_id}
+
+
+def test_request_id_unique_per_request():
+    client = Client()
+    first = client.get("/api/plain/ok/")["X-Request-ID"]
+    second = client.get("/api/plain/ok/")["X-Request-ID"]
+    assert first != second
+
+
+def test_request_id_reused_from_header():
+    response = Client().get("/api/plain/ok/", headers={"X-Request-ID": "abc-123.x:y"})
+    assert response["X-Request-ID"] == "abc-123.x:y"
+    assert response.json() == {"request_id": "abc-123.x:y"}
+
+
+@pytest.mark.anyio
+async def test_request_id_reused_from_header_async():
+    response = await AsyncClient().get("/api/async/ok/", headers={"X-Request-ID": "edge-42"})
+    assert response["X-Request-ID"] == "edge-42"
+    assert response.json() == {"request_id": "edge-42"}
+
+
+def test_request_id_on_drf_request():
+    response = Client().get("/api/drf/ok/", headers={"X-Request-ID": "from-drf"})
+    assert response.json() == {"request_id": "from-drf"}
+
+
+@pytest.mark.parametrize(
+    "incoming",
+    [
+        "a" * (REQUEST_ID_MAX_LENGTH + 1),
+        "has space",
+        "new\\nline",
+        "-leading-dash",
+        "semi;colon",
+        "<script>",
+        "ünïcode",
+    ],
+)
+def test_request_id_invalid_header_replaced(incoming):
+    response = Client().get("/api/plain/ok/", headers={"X-Request-ID": incoming})
+    assert UUID_HEX.fullmatch(response["X-Request-ID"])
+    assert not is_valid_request_id(incoming)
+
+
+def test_request_id_max_length_accepted():
+    incoming = "a" * REQUEST_ID_MAX_LENGTH
+    response = Client().get("/api/plain/ok/", headers={"X-Request-ID": incoming})
+    assert response["X-Request-ID"] == incoming
+
+
+def test_request_id_header_untrusted():
+    with middleware_settings(TRUST_REQUEST_ID_HEADER=False):
+        response = Client().get("/api/plain/ok/", headers={"X-Request-ID": "client-chosen"})
+    assert response["X-Request-ID"] != "client-chosen"
+    assert UUID_HEX.fullmatch(response["X-Request-ID"])
+
+
+def test_request_id_custom_header():
+    with middleware_settings(REQUEST_ID_HEADER="X-Correlation-ID"):
+        response = Client().get("/api/plain/ok/", headers={"X-Correlation-ID": "corr-1"})
+    assert response["X-Correlation-ID"] == "corr-1"
+    assert "X-Request-ID" not in response
+
+
+def test_request_id_disabled():
+    with middleware_settings(REQUEST_ID_ENABLED=False):
+        response = Client().get("/api/plain/ok/", headers={"X-Request-ID": "ignored"})
+    assert "X-Request-ID" not in response
+    assert response.json() == {"request_id": None}
+
+
+class _CaptureHandler(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+        self.addFilter(RequestIdFilter())
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture
+def captured_records():
+    handler = _CaptureHandler()
+    logger = logging.getLogger("restflow.tests")
+    logger.addHandler(handler)
+    try:
+        yield handler.records
+    finally:
+        logger.removeHandler(handler)
+
+
+def test_request_id_in_context_and_logs(captured_records):
+    response = Client().get("/api/plain/context/", headers={"X-Request-ID": "ctx-1"})
+    assert response.json() == {"context_request_id": "ctx-1"}
+    [record] = captured_records
+    assert record.request_id == "ctx-1"
+    assert get_request_id() is None
+
+
+@pytest.mark.anyio
+async def test_request_id_in_context_and_logs_async(captured_records):
+    response = await AsyncClient().get("/api/async/context/", headers={"X-Request-ID": "ctx-2"})
+    assert response.json() == {"context_request_id": "ctx-2"}
+    [record] = captured_records
+    assert record.request_id == "ctx-2"
+    assert get_request_id() is None
+
+
+def test_log_filter_outside_request():
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, "message", None, None)
+    assert RequestIdFilter().filter(record)
+    assert record.request_id == "-"
+
+
+def test_log_filter_keeps_explicit_id():
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, "message", None, None)
+    record.request_id = "given"
+    RequestIdFilter().filter(record)
+    assert record.request_id == "given"
+
+
+# --- envelope outside DRF ------------------------------------------------------
+
+
+def test_unknown_url_enveloped():
+    response = Client().get("/api/nowhere/")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+    assert response.json()["error"]["request_id"] == response["X-Request-ID"]
+
+
+@pytest.mark.anyio
+async def test_unknown_url_enveloped_async():
+    response = await AsyncClient().get("/api/nowhere/")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+def test_unknown_url_problem_style():
+    with override_settings(RESTFLOW_SETTINGS={"EXCEPTIONS": {"ENVELOPE": "problem"}}):
+        response = Client().get("/api/nowhere/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["instance"] == "/api/nowhere/"
+
+
+def test_unknown_url_outside_paths_untouched():
+    response = Client().get("/elsewhere/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+    # The request id is still echoed off the envelope paths.
+    assert UUID_HEX.fullmatch(response["X-Request-ID"])
+
+
+def test_view_404_on_purpose_untouched():
+    response = Client().get("/api/plain/not-found/")
+    assert response.status_code == 404
+    assert response.content == b"gone on purpose"
+
+
+def test_view_error_status_untouched():
+    response = Client().get("/api/plain/teapot/")
+    assert response.status_code == 418
+    assert response.content == b"short and stout"
+
+
+def test_exception_outside_paths_untouched():
+    client = Client(raise_request_exception=False)
+    response = client.get("/site/django-permission-denied/")
+    assert response.status_code == 403
+    assert response["Content-Type"].startswith("text/html")
+
+
+def test_envelope_disabled():
+    with middleware_settings(ERROR_ENVELOPE_ENABLED=False):
+        response = Client().get("/api/nowhere/")
+        crash = Client(raise_request_exception=False).get("/api/plain/crash/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+    assert crash.status_code == 500
+    assert crash["Content-Type"].startswith("text/html")
+
+
+def test_envelope_custom_paths():
+    with middleware_settings(ERROR_ENVELOPE_PATHS=["/site/"]):
+        site = Client(raise_request_exception=False).get("/site/django-404/")
+        api = Client().get("/api/nowhere/")
+    assert site.json()["error"]["code"] == "not_found"
+    assert api["Content-Type"].startswith("text/html")
+
+
+def test_envelope_all_paths():
+    with middleware_settings(ERROR_ENVELOPE_PATHS=["/"]):
+        response = Client().get("/elsewhere/")
+    assert response.json()["error"]["code"] == "not_found"
+
+
+def test_crash_reraised_by_default_client():
+    # got_request_exception is sent, so error trackers (and the test client) see the crash.
+    with pytest.raises(RuntimeError, match="secret connection string"):
+        Client().get("/api/plain/crash/")
+
+
+def test_crash_hides_internals():
+    response = Client(raise_request_exception=False).get("/api/plain/crash/")
+    assert response.status_code == 500
+    assert b"secret" not in response.content
+    assert b"RuntimeError" not in response.content
+
+
+@pytest.mark.anyio
+async def test_crash_hides_internals_async():
+    response = await AsyncClient(raise_request_exception=False).get("/api/async/crash/")
+    assert response.status_code == 500
+    assert b"secret" not in response.content
+    assert response.json()["error"]["code"] == "internal_error"
+
+
+@override_settings(
+    MIDDLEWARE=[
+        "restflow.middleware.RestflowMiddleware",
+        "tests.unit.exceptions.views.RaiseInMiddleware",
+    ]
+)
+def test_crash_in_inner_middleware_enveloped():
+    response = Client(raise_request_exception=False).get("/api/plain/middleware-crash/")
+    assert response.status_code == 500
+    assert response.json()["error"]["code"] == "internal_error"
+    assert b"middleware crashed" not in response.content
+
+
+@override_settings(
+    MIDDLEWARE=[
+        "restflow.middleware.RestflowMiddleware",
+        "tests.unit.exceptions.views.RaiseInMiddleware",
+    ]
+)
+@pytest.mark.anyio
+async def test_crash_in_inner_middleware_enveloped_async():
+    response = await AsyncClient(raise_request_exception=False).get("/api/plain/middleware-crash/")
+    assert response.status_code == 500
+    assert response.json()["error"]["code"] == "internal_error"
+
+
+@override_settings(
+    MIDDLEWARE=[
+        "restflow.middleware.RestflowMiddleware",
+        "tests.unit.exceptions.views.RaiseInMiddleware",
+    ],
+    DEBUG=False,
+)
+def test_crash_in_inner_middleware_outside_paths():
+    response = Client(raise_request_exception=False).get("/site/middleware-crash/")
+    assert response.status_code == 500
+    assert response["Content-Type"].startswith("text/html")
+
+
+# --- CSRF -----------------------------------------------------------------------
+
+
+def test_csrf_failure_enveloped():
+    response = Client(enforce_csrf_checks=True).post("/api/plain/form/", {"a": "1"})
+    assert response.status_code == 403
+    error = response.json()["error"]
+    assert error["code"] == "csrf_failed"
+    assert error["message"].startswith("CSRF verification failed.")
+    assert "CSRF cookie not set" in error["message"]
+
+
+@pytest.mark.anyio
+async def test_csrf_failure_enveloped_async():
+    response = await AsyncClient(enforce_csrf_checks=True).post("/api/plain/form/", {"a": "1"})
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "csrf_failed"
+
+
+def test_csrf_failure_outside_paths_uses_django_page():
+    response = Client(enforce_csrf_checks=True).post("/site-ok/", {"a": "1"})
+    assert response.status_code == 403
+    assert response["Content-Type"].startswith("text/html")
+
+
+def test_csrf_success_passes():
+    client = Client(enforce_csrf_checks=True)
+    client.cookies["csrftoken"] = "a" * 32
+    response = client.post("/api/plain/form/", {"csrfmiddlewaretoken": "a" * 32})
+    assert response.status_code == 200
