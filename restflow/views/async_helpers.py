@@ -1,0 +1,160 @@
+"""Async twins of the view helpers: validate, serialize, paginate and post-fetch.
+
+A serializer without an async surface is validated, and a page of it is
+rendered, in one worker-thread hop for the whole call, never one per row.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from rest_framework.response import Response
+
+from restflow.views.helpers import APIViewHelpersMixin
+from restflow.views.postfetch import PostFetch, amaterialize, aperform_post_fetches
+
+__all__ = ["AsyncHelpersMixin", "has_async_representation"]
+
+
+@functools.lru_cache(maxsize=1024)
+def has_async_representation(serializer_class: type) -> bool:
+    """Return True when instances of ``serializer_class`` offer ``adata``."""
+    return hasattr(serializer_class, "adata")
+
+
+async def _adata(serializer: Any) -> Any:
+    # ``adata`` may be an awaitable property or a coroutine method.
+    value = serializer.adata
+    if callable(value) and not inspect.isawaitable(value):
+        value = value()
+    if inspect.isawaitable(value):
+        value = await value
+    return value
+
+
+class AsyncHelpersMixin(APIViewHelpersMixin):
+    """Async helpers for :class:`~restflow.views.AsyncAPIView` and its subclasses."""
+
+    async def avalidated_serializer(
+        self, *, data: Any = None, serializer_class: Any = None, **kwargs: Any
+    ) -> Any:
+        """Async twin of ``validated_serializer``: awaits ``ais_valid`` when present.
+
+        A serializer without ``ais_valid`` runs ``is_valid`` in one worker
+        thread, because validators such as ``UniqueValidator`` query the database.
+        """
+        if data is None:
+            data = self.request.data  # type: ignore[attr-defined]
+        serializer = self.get_serializer(
+            data=data, serializer_class=serializer_class, direction="request", **kwargs
+        )
+        hook = getattr(serializer, "ais_valid", None)
+        if hook is not None:
+            await hook(raise_exception=True)
+        else:
+            await sync_to_async(serializer.is_valid)(raise_exception=True)
+        return serializer
+
+    async def aserialize(
+        self,
+        instance: Any,
+        *,
+        many: bool = False,
+        serializer_class: Any = None,
+        post_fetches: Iterable[PostFetch] | None = None,
+    ) -> Any:
+        """Return the serialized data of ``instance`` after running the PostFetches.
+
+        With an async serializer (one that has ``adata``) the objects are read,
+        post-fetched and rendered on the event loop. Otherwise reading an
+        unevaluated QuerySet, the PostFetches and ``.data`` all run together
+        in a single worker-thread hop.
+        """
+        fetches = self._post_fetches(post_fetches)
+        cls = self.resolve_serializer_class(serializer_class, "response")
+        if not has_async_representation(cls):
+            return await sync_to_async(self.serialize)(
+                instance, many=many, serializer_class=cls, post_fetches=fetches
+            )
+
+        if many:
+            instance = await amaterialize(instance)
+            if fetches:
+                instance = await aperform_post_fetches(instance, fetches)
+        elif fetches and instance is not None:
+            await aperform_post_fetches([instance], fetches)
+        serializer = self.get_serializer(
+            instance, many=many, serializer_class=cls, direction="response"
+        )
+        if many and not hasattr(serializer, "adata"):
+            # The list serializer lacks the async surface; its items have it.
+            return [
+                await _adata(self.get_serializer(item, serializer_class=cls, direction="response"))
+                for item in instance
+            ]
+        return await _adata(serializer)
+
+    async def aserialized_response(
+        self,
+        instance: Any,
+        *,
+        many: bool = False,
+        status: int = 200,
+        serializer_class: Any = None,
+        post_fetches: Iterable[PostFetch] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Response:
+        """Async twin of ``serialized_response``."""
+        data = await self.aserialize(
+            instance, many=many, serializer_class=serializer_class, post_fetches=post_fetches
+        )
+        return Response(data, status=status, headers=dict(headers) if headers else None)
+
+    async def apaginate_queryset(self, queryset: Any, *, paginator: Any = None) -> Any:
+        """Return the requested page of ``queryset``, or None when pagination is off.
+
+        Uses the paginator's ``apaginate_queryset``; a paginator without it runs
+        ``paginate_queryset`` in a worker thread.
+        """
+        paginator = self.paginator if paginator is None else paginator
+        if paginator is None:
+            return None
+        request = self.request  # type: ignore[attr-defined]
+        hook = getattr(paginator, "apaginate_queryset", None)
+        if hook is not None:
+            return await hook(queryset, request, view=self)
+        return await sync_to_async(paginator.paginate_queryset)(queryset, request, view=self)
+
+    async def apaginated_response(
+        self,
+        queryset: Any,
+        *,
+        serializer_class: Any = None,
+        pagination_class: Any = None,
+        post_fetches: Iterable[PostFetch] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Response:
+        """Async twin of ``paginated_response``."""
+        paginator = self._paginator_for(pagination_class)
+        page = await self.apaginate_queryset(queryset, paginator=paginator)
+        if page is None:
+            data = await self.aserialize(
+                queryset, many=True, serializer_class=serializer_class, post_fetches=post_fetches
+            )
+            return Response(data, headers=dict(headers) if headers else None)
+
+        data = await self.aserialize(
+            page, many=True, serializer_class=serializer_class, post_fetches=post_fetches
+        )
+        hook = getattr(paginator, "aget_paginated_response", None)
+        if hook is not None:
+            response = await hook(data)
+        else:
+            response = paginator.get_paginated_response(data)
+        for name, value in (headers or {}).items():
+            response[name] = value
+        return response  # type: ignore[no-any-return]
