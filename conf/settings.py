@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "restflow.authentication",
     "catalog",
     "tests.testapp",
+    "tests.filterapp",
 ]
 
 MIDDLEWARE = [
@@ -69,6 +70,9 @@ if DATABASE_URL:
 else:
     _database = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
 DATABASES = {"default": _database}
+if DATABASE_URL.startswith(("postgres://", "postgresql://", "pgsql://")):
+    # PostgreSQL-only filter tests: arrays, ranges, search (the app's models need PostgreSQL).
+    INSTALLED_APPS += ["django.contrib.postgres", "tests.pgapp"]
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
