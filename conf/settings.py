@@ -35,6 +35,9 @@ INSTALLED_APPS = [
     "catalog",
     "tests.testapp",
     "tests.filterapp",
+    "restflow.caching",
+    "tests.cacheapp",
+    "tests.serializerapp",
 ]
 
 MIDDLEWARE = [
