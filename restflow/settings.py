@@ -221,6 +221,10 @@ SCHEMA = Section(
                 "STAMPEDE_LOCK_TIMEOUT": Setting(30, NON_NEGATIVE_NUMBER),
                 "STAMPEDE_MAX_WAIT": Setting(10, NON_NEGATIVE_NUMBER),
                 "ERROR_LOG_INTERVAL": Setting(60, NON_NEGATIVE_NUMBER),
+                # Modules imported from each project app at startup to find cache rules.
+                "DISCOVER_MODULES": Setting(
+                    ("cache_rules", "caching", "views", "api", "services"), STRING_TUPLE
+                ),
                 "DEFAULT_DISPATCHER": Setting("inline", COMPONENT),
                 "DISPATCHER_RAISE_EXCEPTION": Setting(False, BOOL),
                 "DISPATCHER_SETTINGS": Section(
@@ -252,8 +256,10 @@ SCHEMA = Section(
                         "asyncio": _dispatcher_block(),
                         "inline": _dispatcher_block(),
                     },
-                    # Third-party dispatchers keep their own block here.
+                    # Third-party dispatchers keep their own block here: a dict
+                    # of any keys, read by that dispatcher through to_dict().
                     open=True,
+                    extra=Section({}, open=True),
                 ),
             }
         ),
@@ -378,7 +384,8 @@ def _validate_section(
                 SettingsProblem(
                     "restflow.E003",
                     child_path,
-                    f"{setting_path(*child_path)} has an invalid value {item_value!r}.",
+                    f"{setting_path(*child_path)} has an invalid value {item_value!r} "
+                    f"({type(item_value).__name__}).",
                     f"Expected {item.check.accepted}.",
                 )
             )
