@@ -70,7 +70,7 @@ demo: $(STAMP)
 	@echo "  curl -s -X POST -H 'Content-Type: application/json' -d '{\"price\": \"abc\"}' http://$(DEMO_HOST):$(DEMO_PORT)/api/products/"
 	@echo
 	$(BIN)/uvicorn example.asgi:application --app-dir example_project \
-		--host $(DEMO_HOST) --port $(DEMO_PORT)
+		--host $(DEMO_HOST) --port $(DEMO_PORT) --lifespan off
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
