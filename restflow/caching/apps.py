@@ -1,0 +1,34 @@
+"""The ``restflow.caching`` app: connects model-driven cache invalidation."""
+
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+__all__ = ["CachingConfig"]
+
+
+class CachingConfig(AppConfig):
+    name = "restflow.caching"
+    label = "restflow_caching"
+    verbose_name = "Restflow Caching"
+    default = True
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from restflow.caching import checks  # noqa: F401 - registers the system checks
+        from restflow.caching.registry import CacheRegister
+
+        CacheRegister.auto_discover()
+        self._build_route_rules()
+
+    @staticmethod
+    def _build_route_rules() -> None:
+        # Route rules connect their invalidation when built; build them now so
+        # processes that never serve a request (workers, shells) still invalidate.
+        from restflow.caching.middleware import CacheRuleError, route_rules
+        from restflow.settings import SettingsError
+
+        try:
+            route_rules()
+        except (CacheRuleError, SettingsError):
+            pass  # reported by the system checks (restflow.E037)

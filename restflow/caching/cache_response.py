@@ -1,0 +1,363 @@
+"""``@cache_response``: cache rendered responses of view methods and function views."""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+from restflow.caching.constants import CACHE_MISSING, METADATA_CACHE_STATUS, CacheStatus
+from restflow.caching.decorators import _check_predicates, _check_ttl, resolve_key_constructor
+from restflow.caching.encoding import encode_value
+from restflow.caching.errors import report_cache_error
+from restflow.caching.key_constructor import CacheKey, KeyConstructor
+from restflow.caching.key_fields import (
+    HeadersKeyField,
+    QueryParamsKeyField,
+    RequestIdentityKeyField,
+    RequestValueKeyField,
+    ViewKwargsKeyField,
+)
+from restflow.caching.response_store import (
+    CACHEABLE_METHODS,
+    cacheability_problem,
+    rebuild_http_response,
+    response_vary_headers,
+    serialize_response,
+)
+from restflow.caching.wrapper import CachedWrapper, build_metadata, set_response_cache_header
+from restflow.helpers import maybe_await, require_sync
+
+__all__ = [
+    "CachedResponseWrapper",
+    "ResponseCacheKeyConstructor",
+    "cache_response",
+    "extract_view_and_request",
+    "rebuild_http_response",
+    "serialize_response",
+]
+
+logger = logging.getLogger("restflow.caching")
+
+# Headers every response key varies on; a response's own Vary adds more.
+DEFAULT_VARY_HEADERS = ("Accept", "Accept-Language")
+
+
+class ResponseCacheKeyConstructor(KeyConstructor):
+    """Key a view response by URL kwargs (partition), path, query string, caller and Accept.
+
+    ``identity`` is the authenticated user, or a digest of the
+    ``Authorization`` header or session cookie the request carries, so two
+    callers never share an entry.
+    """
+
+    path_params = ViewKwargsKeyField("*", partition=True)
+    path = RequestValueKeyField("path")
+    query_params = QueryParamsKeyField("*", hash_value=True)
+    identity = RequestIdentityKeyField()
+    negotiation = HeadersKeyField(DEFAULT_VARY_HEADERS)
+
+    class Meta:
+        namespace = "ResponseCache"
+
+
+def extract_view_and_request(
+    func: Callable[..., Any], args: Sequence[Any], kwargs: Mapping[str, Any]
+) -> tuple[Any, Any]:
+    """Return ``(view, request)`` of a view-method or function-view call.
+
+    A method's first parameter (``self``) is the view. A function view's
+    view is found in ``request.parser_context["view"]`` when DRF set it.
+    """
+    try:
+        names = list(inspect.signature(func).parameters)
+    except (TypeError, ValueError):
+        names = []
+    view = None
+    request = kwargs.get("request")
+    if names[:1] == ["self"] and args:
+        view = args[0]
+        if request is None and len(args) > 1:
+            request = args[1]
+    elif request is None and args:
+        request = args[0]
+    if view is None and request is not None:
+        view = (getattr(request, "parser_context", None) or {}).get("view")
+    return view, request
+
+
+def _raw_request(request: Any) -> Any:
+    return getattr(request, "_request", request)
+
+
+def _vary_values(request: Any, headers: Sequence[str]) -> str:
+    raw = _raw_request(request)
+    values = {name: raw.headers.get(name) for name in headers}
+    return encode_value(values)
+
+
+class CachedResponseWrapper(CachedWrapper):
+    """A :class:`CachedWrapper` for views: stores status, headers and body, not the object.
+
+    Only GET and HEAD requests are served from the cache; others run the
+    view. A hit returns a plain ``HttpResponse``. Responses that
+    :func:`cacheability_problem` rejects are never stored.
+    """
+
+    def __init__(self, *args: Any, set_cache_headers: bool = False, **kwargs: Any) -> None:
+        self.set_cache_headers = set_cache_headers
+        super().__init__(*args, **kwargs)
+
+    # --- keys with Vary ----------------------------------------------------------------
+
+    def _vary_key(self, key: CacheKey) -> CacheKey:
+        return replace(key, suffix=f"{key.suffix},~vary")
+
+    def _data_key(self, key: CacheKey, request: Any, vary: Sequence[str]) -> CacheKey:
+        if not vary:
+            return key
+        return replace(key, suffix=f"{key.suffix},~h={_vary_values(request, vary)}")
+
+    def _stored_vary(self, found: Any) -> list[str]:
+        return list(found) if isinstance(found, (list, tuple)) else []
+
+    # --- storing ------------------------------------------------------------------------------
+
+    def _accepts(self, response: Any) -> bool:
+        problem = cacheability_problem(response)
+        if problem is not None:
+            logger.debug("Response of %s not cached: %s", self.identifier, problem)
+            return False
+        return True
+
+    def _entries(self, response: Any) -> tuple[list[str], dict[str, Any]]:
+        vary = [
+            name
+            for name in response_vary_headers(response)
+            if name not in {header.lower() for header in DEFAULT_VARY_HEADERS}
+        ]
+        return vary, serialize_response(response)
+
+    def _finish(self, response: Any, metadata: Mapping[str, Any] | None) -> Any:
+        if self.set_cache_headers:
+            set_response_cache_header(response, metadata)
+        return response
+
+    def _hit(self, payload: Any) -> Any:
+        unpacked = self._unpack(payload)
+        if unpacked is None:
+            return None
+        stored, metadata = unpacked
+        return self._finish(rebuild_http_response(stored), metadata)
+
+    # --- the sync path ---------------------------------------------------------------------------
+
+    def respond(
+        self,
+        args: Sequence[Any],
+        kwargs: Mapping[str, Any],
+        request: Any,
+        compute: Callable[[], Any],
+    ) -> Any:
+        """Return the cached response for this call, or compute, store and return it."""
+        if request is None or getattr(request, "method", None) not in CACHEABLE_METHODS:
+            return compute()
+        key = self.build_key(args, kwargs)
+        backend = self.backend
+        try:
+            token = backend.generation_token(key)
+            vary = self._stored_vary(backend.get(backend._finish_key(self._vary_key(key), token)))
+            data_raw = backend._finish_key(self._data_key(key, request, vary), token)
+            payload = backend.get(data_raw)
+        except Exception as exc:
+            report_cache_error(backend.alias, "read", exc)
+            return compute()
+        if payload is not CACHE_MISSING:
+            hit = self._hit(payload)
+            if hit is not None:
+                return hit
+        response = compute()
+        if not self._accepts(response) or not self._should_store(response):
+            return response
+        new_vary, stored = self._entries(response)
+        metadata = build_metadata(self.ttl, CacheStatus.MISS)
+        try:
+            if new_vary != vary:
+                backend.set(backend._finish_key(self._vary_key(key), token), new_vary, self.ttl)
+                data_raw = backend._finish_key(self._data_key(key, request, new_vary), token)
+            backend.set(data_raw, self._payload(stored, metadata), self._physical_timeout(self.ttl))
+        except Exception as exc:
+            report_cache_error(backend.alias, "write", exc)
+            return response
+        return self._finish(response, metadata)
+
+    def _render(
+        self, view: Any, request: Any, args: Sequence[Any], kwargs: Mapping[str, Any]
+    ) -> Any:
+        response = require_sync(self.func(*args, **kwargs), "an async view method")
+        return self._finalize(view, request, response, args, kwargs)
+
+    def _finalize(
+        self, view: Any, request: Any, response: Any, args: Sequence[Any], kwargs: Mapping[str, Any]
+    ) -> Any:
+        finalize = getattr(view, "finalize_response", None)
+        if finalize is not None and request is not None:
+            extra = {name: value for name, value in kwargs.items() if name != "request"}
+            response = finalize(request, response, *args[2:], **extra)
+        if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+            response.render()
+        return response
+
+    def _get(
+        self, args: Sequence[Any], kwargs: Mapping[str, Any]
+    ) -> tuple[Any, dict[str, Any] | None]:
+        view, request = extract_view_and_request(self.func, args, kwargs)
+        response = self.respond(
+            args, kwargs, request, lambda: self._render(view, request, args, kwargs)
+        )
+        return response, None
+
+    # --- the async path -------------------------------------------------------------------------
+
+    async def arespond(
+        self,
+        args: Sequence[Any],
+        kwargs: Mapping[str, Any],
+        request: Any,
+        compute: Callable[[], Awaitable[Any]],
+    ) -> Any:
+        """Async twin of :meth:`respond`."""
+        if request is None or getattr(request, "method", None) not in CACHEABLE_METHODS:
+            return await compute()
+        await _resolve_user(request)
+        key = self.build_key(args, kwargs)
+        backend = self.backend
+        try:
+            token = await backend.ageneration_token(key)
+            vary = self._stored_vary(
+                await backend.aget(backend._finish_key(self._vary_key(key), token))
+            )
+            data_raw = backend._finish_key(self._data_key(key, request, vary), token)
+            payload = await backend.aget(data_raw)
+        except Exception as exc:
+            report_cache_error(backend.alias, "read", exc)
+            return await compute()
+        if payload is not CACHE_MISSING:
+            hit = self._hit(payload)
+            if hit is not None:
+                return hit
+        response = await compute()
+        if not self._accepts(response) or not await self._ashould_store(response):
+            return response
+        new_vary, stored = self._entries(response)
+        metadata = build_metadata(self.ttl, CacheStatus.MISS)
+        try:
+            if new_vary != vary:
+                await backend.aset(
+                    backend._finish_key(self._vary_key(key), token), new_vary, self.ttl
+                )
+                data_raw = backend._finish_key(self._data_key(key, request, new_vary), token)
+            await backend.aset(
+                data_raw, self._payload(stored, metadata), self._physical_timeout(self.ttl)
+            )
+        except Exception as exc:
+            report_cache_error(backend.alias, "write", exc)
+            return response
+        return self._finish(response, metadata)
+
+    async def _arender(
+        self, view: Any, request: Any, args: Sequence[Any], kwargs: Mapping[str, Any]
+    ) -> Any:
+        response = await maybe_await(self.func(*args, **kwargs))
+        finalize = getattr(view, "finalize_response", None)
+        if finalize is not None and request is not None:
+            extra = {name: value for name, value in kwargs.items() if name != "request"}
+            response = finalize(request, response, *args[2:], **extra)
+        if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+            arender = getattr(response, "arender", None)
+            if arender is not None:
+                await arender()
+            else:
+                response.render()
+        return response
+
+    async def _aget(
+        self, args: Sequence[Any], kwargs: Mapping[str, Any]
+    ) -> tuple[Any, dict[str, Any] | None]:
+        view, request = extract_view_and_request(self.func, args, kwargs)
+        response = await self.arespond(
+            args, kwargs, request, lambda: self._arender(view, request, args, kwargs)
+        )
+        return response, None
+
+    def get_with_metadata(self, *args: Any, **kwargs: Any) -> tuple[Any, dict[str, Any] | None]:
+        """Return ``(response, metadata)`` where metadata comes from the stored entry."""
+        response = self(*args, **kwargs)
+        return response, _metadata_from_headers(response)
+
+    async def aget_with_metadata(
+        self, *args: Any, **kwargs: Any
+    ) -> tuple[Any, dict[str, Any] | None]:
+        response = await self(*args, **kwargs)
+        return response, _metadata_from_headers(response)
+
+
+def _metadata_from_headers(response: Any) -> dict[str, Any] | None:
+    status = response.headers.get("X-Cache-Status") if hasattr(response, "headers") else None
+    return {METADATA_CACHE_STATUS: status} if status else None
+
+
+async def _resolve_user(request: Any) -> None:
+    # A plain Django async view gets a lazy request.user whose first read
+    # queries the database, which is not allowed on the event loop.
+    raw = _raw_request(request)
+    auser = getattr(raw, "auser", None)
+    lazy = raw.__dict__.get("user")
+    if auser is None or lazy is None:
+        return
+    wrapped = getattr(lazy, "_wrapped", None)
+    from django.utils.functional import empty
+
+    if wrapped is empty:
+        raw.user = await auser()
+
+
+def cache_response(
+    key_constructor: Any = None,
+    ttl: float | None = 3600,
+    invalidates_on: Sequence[Any] | None = None,
+    cache_if: Callable[[Any], Any] | None = None,
+    cache_unless: Callable[[Any], Any] | None = None,
+    set_cache_headers: bool = False,
+    *,
+    cache_alias: str | None = None,
+) -> Callable[[Callable[..., Any]], CachedResponseWrapper]:
+    """Cache the responses of a view method (``self, request, ...``) or function view.
+
+    Place it directly on the handler: on a class-based view's ``get``, or
+    below ``@api_view`` on a function view. The default key
+    (:class:`ResponseCacheKeyConstructor`) includes the caller, so an
+    authenticated response is never served to someone else.
+    ``set_cache_headers`` adds ``X-Cache-Status`` (``HIT``/``MISS``),
+    ``X-Cached-At`` and ``X-Cache-Expires-At``. Predicates receive the
+    rendered response.
+    """
+    _check_predicates(cache_if, cache_unless)
+    _check_ttl(ttl)
+    constructor = resolve_key_constructor(key_constructor, ResponseCacheKeyConstructor)
+
+    def decorator(func: Callable[..., Any]) -> CachedResponseWrapper:
+        return CachedResponseWrapper(
+            func,
+            constructor,
+            ttl,
+            invalidates_on,
+            cache_if,
+            cache_unless,
+            cache_alias=cache_alias,
+            set_cache_headers=set_cache_headers,
+        )
+
+    return decorator

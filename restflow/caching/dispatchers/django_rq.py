@@ -1,0 +1,56 @@
+"""``DjangoRqDispatcher``: enqueue invalidation jobs on an RQ queue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from restflow.caching.dispatchers.base import (
+    DEFAULT_FUNCTION_PATH,
+    Dispatcher,
+    InvalidationJob,
+    missing_package,
+)
+
+__all__ = ["DjangoRqDispatcher"]
+
+
+class DjangoRqDispatcher(Dispatcher):
+    """Enqueue ``run_cache_rules`` on the django-rq queue ``queue`` (``QUEUE``, default ``"default"``).
+
+    The queue must be configured in ``RQ_QUEUES``; an ``rqworker`` process
+    for it runs the jobs.
+    """
+
+    name = "django_rq"
+    cross_process = True
+    extra = "django-rq"
+    requires = "django_rq"
+
+    def __init__(self, **config: Any) -> None:
+        try:
+            import django_rq  # noqa: F401
+        except ImportError as exc:
+            raise missing_package("django_rq", "django-rq", exc) from exc
+        super().__init__(**config)
+
+    @property
+    def queue(self) -> str:
+        return str(self.option("queue", "default"))
+
+    @property
+    def function_path(self) -> str:
+        return str(self.option("function_path", DEFAULT_FUNCTION_PATH))
+
+    def batch_key(self) -> tuple[Any, ...]:
+        return (type(self), self.queue, self.function_path)
+
+    def enqueue(self, job: InvalidationJob) -> None:
+        import django_rq
+
+        django_rq.get_queue(self.queue).enqueue(
+            self.function_path,
+            job.rule_ids,
+            job.rule_kwargs,
+            dispatcher_name=self.name,
+            context=job.context,
+        )

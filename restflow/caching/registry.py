@@ -1,0 +1,432 @@
+"""``CacheRegister``: the process-wide table of invalidation rules, and running them.
+
+Rules are registered when their ``@cache_result`` decorator runs. Signal
+handlers (see :mod:`restflow.caching.invalidation`) are connected per model
+once apps are ready. Rule ids are stable digests (see
+:meth:`InvalidationRule.bind`), so a worker process that imports the same
+code finds the same rule; one that has not imported the module yet imports
+it from the module names in the task payload.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import logging
+import threading
+from collections.abc import Iterable, Mapping
+from enum import Enum
+from typing import Any
+
+from asgiref.sync import async_to_sync
+
+from restflow.caching.payload import from_json_safe
+from restflow.caching.rules import InvalidationRule
+
+__all__ = ["CacheRegister", "CacheRegistry", "SignalType"]
+
+logger = logging.getLogger("restflow.caching")
+
+# Module names imported from each project app at startup, so that the rules
+# declared in them are connected before the first save.
+DEFAULT_DISCOVER_MODULES = ("cache_rules", "caching", "views", "api", "services")
+
+
+class SignalType(str, Enum):
+    """What changed the instance: a save, a delete, a many-to-many change or an explicit call."""
+
+    POST_SAVE = "POST_SAVE"
+    POST_DELETE = "POST_DELETE"
+    M2M_CHANGED = "M2M_CHANGED"
+    MANUAL = "MANUAL"
+
+
+class CacheRegistry:
+    """The rules of every cached function, by id and by model."""
+
+    SignalTypes = SignalType
+    _instance: CacheRegistry | None = None
+
+    def __new__(cls) -> CacheRegistry:
+        if cls._instance is None:
+            instance = super().__new__(cls)
+            instance._setup()
+            cls._instance = instance
+        return cls._instance
+
+    def _setup(self) -> None:
+        self._lock = threading.RLock()
+        self._rules: dict[str, InvalidationRule] = {}
+        self._by_model: dict[str, list[InvalidationRule]] = {}
+        self._pending: list[InvalidationRule] = []
+        self._discovered = False
+        self._connected: set[str] = set()
+
+    # --- registration ----------------------------------------------------------------
+
+    def add(self, model: Any, func: Any, rule: InvalidationRule) -> InvalidationRule:
+        """Register ``rule`` for the cached function ``func``.
+
+        Raises ``AttributeError`` when ``func`` is not a cached function.
+        """
+        if not getattr(func, "is_cached_function", False):
+            raise AttributeError(
+                f"{func!r} is not a cached function; decorate it with @cache_result first."
+            )
+        rule.bind(func)
+        with self._lock:
+            if rule.rule_id in self._rules and self._rules[rule.rule_id] is not rule:
+                # The same rule declared again (module reloaded): keep the newest.
+                self._drop(rule.rule_id)
+            self._rules[rule.rule_id] = rule
+            if self._discovered:
+                self._attach(rule)
+            else:
+                self._pending.append(rule)
+        return rule
+
+    register = add
+
+    def _drop(self, rule_id: str) -> None:
+        old = self._rules.pop(rule_id, None)
+        if old is None:
+            return
+        for rules in self._by_model.values():
+            if old in rules:
+                rules.remove(old)
+        if old in self._pending:
+            self._pending.remove(old)
+
+    def _attach(self, rule: InvalidationRule) -> None:
+        from django.apps import apps
+
+        label = rule.model_label
+        try:
+            model = rule.model if isinstance(rule.model, type) else apps.get_model(label)
+        except (LookupError, ValueError):
+            logger.warning(
+                "Invalidation rule %s on %s names model %r, which is not installed; it will "
+                "never run (see check restflow.E030).",
+                rule.rule_id,
+                rule.wrapper.identifier,
+                label,
+            )
+            return
+        key = model._meta.label_lower
+        self._by_model.setdefault(key, []).append(rule)
+        if key not in self._connected:
+            from restflow.caching.invalidation import connect_model
+
+            connect_model(model)
+            self._connected.add(key)
+
+    def auto_discover(self, modules: Iterable[str] | None = None) -> None:
+        """Import the rule modules of every project app, then connect queued rules.
+
+        Apps installed from site-packages or dist-packages are skipped. A
+        module that does not exist is skipped; one that fails to import is
+        logged at WARNING with its traceback.
+        """
+        from django.apps import apps
+
+        names = tuple(modules) if modules is not None else _discover_modules()
+        for app in apps.get_app_configs():
+            path = str(getattr(app, "path", ""))
+            if "site-packages" in path or "dist-packages" in path:
+                continue
+            for module in names:
+                dotted = f"{app.name}.{module}"
+                try:
+                    if importlib.util.find_spec(dotted) is None:
+                        continue
+                    importlib.import_module(dotted)
+                except Exception:
+                    logger.warning("Importing %s for cache rules failed", dotted, exc_info=True)
+        with self._lock:
+            self._discovered = True
+            pending, self._pending = self._pending, []
+            for rule in pending:
+                self._attach(rule)
+
+    def clear(self) -> None:
+        """Drop every rule and disconnect the signal handlers (for tests)."""
+        from restflow.caching.invalidation import disconnect_all
+
+        with self._lock:
+            disconnect_all()
+            self._setup()
+
+    # --- lookup ------------------------------------------------------------------------
+
+    @property
+    def is_discovered(self) -> bool:
+        return self._discovered
+
+    @property
+    def pending_count(self) -> int:
+        return len(self._pending)
+
+    @property
+    def model_count(self) -> int:
+        return sum(1 for rules in self._by_model.values() if rules)
+
+    def get_rule(self, rule_id: str) -> InvalidationRule | None:
+        return self._rules.get(rule_id)
+
+    def rules(self) -> list[InvalidationRule]:
+        return list(self._rules.values())
+
+    def rules_for(self, model: Any) -> list[InvalidationRule]:
+        """Return the rules of ``model`` (a class or instance), exact class only."""
+        return list(self._by_model.get(model._meta.label_lower, ()))
+
+    def get_status(self) -> dict[str, Any]:
+        models: dict[str, list[dict[str, Any]]] = {}
+        for label, rules in sorted(self._by_model.items()):
+            models[label] = [
+                {"function": rule.wrapper.identifier, "id": rule.rule_id} for rule in rules
+            ]
+        return {
+            "name": "default",
+            "discovered": self._discovered,
+            "pending": len(self._pending),
+            "models": models,
+        }
+
+    # --- running rules (worker side) ----------------------------------------------------
+
+    def _find_rule(self, rule_id: str, context: Mapping[str, Any]) -> InvalidationRule | None:
+        rule = self._rules.get(rule_id)
+        if rule is not None:
+            return rule
+        for module in context.get("modules", ()):
+            try:
+                importlib.import_module(module)
+            except Exception:
+                logger.warning(
+                    "Importing %s to find cache rule %s failed", module, rule_id, exc_info=True
+                )
+        if not self._discovered:
+            self.auto_discover()
+        return self._rules.get(rule_id)
+
+    def run_cache_rules(
+        self,
+        *,
+        rule_ids: Iterable[str],
+        rule_kwargs: Mapping[str, Any] | None = None,
+        context: Mapping[str, Any] | None = None,
+        instance: Any = None,
+    ) -> None:
+        """Run the rules with these ids, with their JSON-safe argument payloads.
+
+        Unknown ids are logged at WARNING and skipped. A rule's error is
+        logged unless its ``raise_exception`` is set.
+        """
+        context = dict(context or {})
+        rule_kwargs = rule_kwargs or {}
+        for rule_id in rule_ids:
+            rule = self._find_rule(str(rule_id), context)
+            if rule is None:
+                logger.warning(
+                    "Cache rule %s is not registered in this process; import the module that "
+                    "declares it (payload modules: %s).",
+                    rule_id,
+                    ", ".join(context.get("modules", ())) or "none",
+                )
+                continue
+            kwargs = from_json_safe(rule_kwargs.get(str(rule_id), {}))
+            try:
+                self.process_rule(rule, kwargs, context=context, instance=instance)
+            except Exception:
+                if rule.raise_exception:
+                    raise
+                logger.warning(
+                    "Cache rule %s for %s failed", rule_id, rule.wrapper.identifier, exc_info=True
+                )
+
+    async def arun_cache_rules(
+        self,
+        *,
+        rule_ids: Iterable[str],
+        rule_kwargs: Mapping[str, Any] | None = None,
+        context: Mapping[str, Any] | None = None,
+        instance: Any = None,
+    ) -> None:
+        """Async twin of :meth:`run_cache_rules`."""
+        context = dict(context or {})
+        rule_kwargs = rule_kwargs or {}
+        for rule_id in rule_ids:
+            rule = self._find_rule(str(rule_id), context)
+            if rule is None:
+                logger.warning("Cache rule %s is not registered in this process", rule_id)
+                continue
+            kwargs = from_json_safe(rule_kwargs.get(str(rule_id), {}))
+            try:
+                await self.aprocess_rule(rule, kwargs, context=context, instance=instance)
+            except Exception:
+                if rule.raise_exception:
+                    raise
+                logger.warning(
+                    "Cache rule %s for %s failed", rule_id, rule.wrapper.identifier, exc_info=True
+                )
+
+    def _instance_for(self, context: Mapping[str, Any], instance: Any) -> Any:
+        if instance is not None:
+            return instance
+        from django.apps import apps
+
+        model = apps.get_model(context["model_label"])
+        pk = from_json_safe(context.get("pk"))
+        found = model._default_manager.filter(pk=pk).first()
+        if found is None:
+            # Deleted rows: an unsaved stub that carries the primary key.
+            found = model()
+            found.pk = pk
+        return found
+
+    def _extras(self, context: Mapping[str, Any]) -> dict[str, Any]:
+        update_fields = context.get("update_fields")
+        return {
+            "signal_type": SignalType(context.get("signal_type", SignalType.MANUAL.value)),
+            "instance_created": bool(context.get("created", False)),
+            "update_fields": frozenset(update_fields) if update_fields is not None else None,
+        }
+
+    def process_rule(
+        self,
+        rule: InvalidationRule,
+        kwargs: Mapping[str, Any],
+        *,
+        context: Mapping[str, Any] | None = None,
+        instance: Any = None,
+    ) -> None:
+        """Apply one rule: call its invalidator, recompute, or delete the mapped entries."""
+        wrapper = rule.wrapper
+        context = context or {}
+        invalidator = rule.resolve_invalidator()
+        if invalidator is not None:
+            target = self._instance_for(context, instance)
+            result = invalidator(wrapper, target, **_accepted(invalidator, self._extras(context)))
+            if hasattr(result, "__await__"):
+                async_to_sync(_await)(result)
+            return
+        if rule.rewarm and kwargs and _is_complete_call(wrapper, kwargs):
+            try:
+                if wrapper.is_async:
+                    async_to_sync(wrapper.arefresh)(**kwargs)
+                else:
+                    wrapper.refresh(**kwargs)
+                return
+            except Exception:
+                logger.warning(
+                    "Recomputing %s after a change failed; deleting the entry instead",
+                    wrapper.identifier,
+                    exc_info=True,
+                )
+        _delete_mapped(wrapper, kwargs)
+
+    async def aprocess_rule(
+        self,
+        rule: InvalidationRule,
+        kwargs: Mapping[str, Any],
+        *,
+        context: Mapping[str, Any] | None = None,
+        instance: Any = None,
+    ) -> None:
+        """Async twin of :meth:`process_rule`."""
+        from asgiref.sync import sync_to_async
+
+        wrapper = rule.wrapper
+        context = context or {}
+        invalidator = rule.resolve_invalidator()
+        if invalidator is not None:
+            target = instance
+            if target is None:
+                target = await sync_to_async(self._instance_for)(context, None)
+            result = invalidator(wrapper, target, **_accepted(invalidator, self._extras(context)))
+            if hasattr(result, "__await__"):
+                await result
+            return
+        if rule.rewarm and kwargs and _is_complete_call(wrapper, kwargs):
+            try:
+                if wrapper.is_async:
+                    await wrapper.arefresh(**kwargs)
+                else:
+                    await sync_to_async(wrapper.refresh)(**kwargs)
+                return
+            except Exception:
+                logger.warning(
+                    "Recomputing %s after a change failed; deleting the entry instead",
+                    wrapper.identifier,
+                    exc_info=True,
+                )
+        await sync_to_async(_delete_mapped)(wrapper, kwargs)
+
+
+async def _await(awaitable: Any) -> Any:
+    return await awaitable
+
+
+def _accepted(func: Any, extras: Mapping[str, Any]) -> dict[str, Any]:
+    import inspect
+
+    try:
+        parameters = inspect.signature(func).parameters
+    except (TypeError, ValueError):
+        return {}
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
+        return dict(extras)
+    return {name: value for name, value in extras.items() if name in parameters}
+
+
+def _is_complete_call(wrapper: Any, kwargs: Mapping[str, Any]) -> bool:
+    import inspect
+
+    try:
+        inspect.signature(wrapper.func).bind(**kwargs)
+    except TypeError:
+        return False
+    return True
+
+
+def _delete_mapped(wrapper: Any, kwargs: Mapping[str, Any]) -> None:
+    """Delete what mapped arguments name: a partition, one entry, or the whole function.
+
+    With no arguments the whole function is wiped. When the arguments cover
+    every partition field, that partition is wiped. Otherwise, when they
+    form a complete call, only that call's entry is deleted; anything less
+    precise wipes the whole function, which is never wrong, only wasteful.
+    """
+    if not kwargs:
+        wrapper.invalidate_all()
+        return
+    constructor = wrapper.key_constructor
+    if constructor.partition_fields:
+        try:
+            wrapper.delete_by_prefix(**kwargs)
+            return
+        except TypeError:
+            pass
+    if _is_complete_call(wrapper, kwargs):
+        wrapper.delete_cache(**kwargs)
+        return
+    logger.debug(
+        "Mapped arguments %s do not name one entry or partition of %s; wiping all of it",
+        sorted(kwargs),
+        wrapper.identifier,
+    )
+    wrapper.invalidate_all()
+
+
+def _discover_modules() -> tuple[str, ...]:
+    from restflow.settings import restflow_settings
+
+    try:
+        configured = restflow_settings.CACHE_SETTINGS.DISCOVER_MODULES
+    except AttributeError:
+        return DEFAULT_DISCOVER_MODULES
+    return tuple(configured)
+
+
+CacheRegister = CacheRegistry()
