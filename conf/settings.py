@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "restflow.caching",
     "tests.cacheapp",
     "tests.serializerapp",
+    "tests.viewsapp",
 ]
 
 MIDDLEWARE = [
