@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlparse, urlunparse
 
 import httpx
 import pytest
@@ -18,10 +20,14 @@ pytestmark = pytest.mark.live
 MANAGE = services.ROOT / "example_project" / "manage.py"
 
 
-def example_environment(database: Path, **extra: str) -> dict[str, str]:
-    """Return the variables that point the example at its own SQLite file and no Redis."""
+def example_environment(database: Path | str, **extra: str) -> dict[str, str]:
+    """Return the variables that point the example at its own database and no Redis.
+
+    ``database`` is a SQLite file or a ``postgres://`` URL.
+    """
+    url = database if isinstance(database, str) else f"sqlite:///{database}"
     return {
-        "DATABASE_URL": f"sqlite:///{database}",
+        "DATABASE_URL": url,
         "REDIS_URL": "",
         "DJANGO_DEBUG": "",
         **extra,
@@ -103,3 +109,42 @@ def test_demo_problem_envelope_from_environment(demo_database):
     assert invalid.status_code == 400
     assert invalid.headers["content-type"].startswith("application/problem+json")
     assert invalid.json()["status"] == 400
+
+
+@pytest.fixture
+def example_postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for the example, dropped afterwards."""
+    import psycopg
+
+    server_url = os.environ["DATABASE_URL"]
+    name = f"restflow_example_{os.getpid()}"
+    with psycopg.connect(server_url, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield urlunparse(urlparse(server_url)._replace(path=f"/{name}"))
+    finally:
+        with psycopg.connect(server_url, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+async def fetch_concurrently(url: str, count: int) -> list[httpx.Response]:
+    async with httpx.AsyncClient(timeout=30) as client:
+        return await asyncio.gather(*(client.get(url) for _ in range(count)))
+
+
+@pytest.mark.postgres
+def test_demo_on_postgres_pool(example_postgres_url):
+    environment = example_environment(example_postgres_url)
+    manage(environment, "migrate", "--noinput")
+    manage(environment, "seed_catalog", "--products", "300")
+
+    with services.uvicorn_server(
+        "example.asgi:application", settings_module="example.settings", env=environment
+    ) as server:
+        # More concurrent requests than the pool has connections: they must
+        # queue for a pooled connection instead of failing.
+        responses = asyncio.run(fetch_concurrently(f"{server.base_url}/api/products/?page=2", 40))
+
+    assert [response.status_code for response in responses] == [200] * 40, server.log()
+    assert all(response.json()["count"] == 300 for response in responses)
