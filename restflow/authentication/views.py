@@ -19,7 +19,6 @@ from rest_framework import status
 from rest_framework.exceptions import AuthenticationFailed, ValidationError
 from rest_framework.response import Response
 
-from restflow.authentication._async_view import AsyncTokenAPIView
 from restflow.authentication.cookies import (
     cookies_enabled,
     delete_token_cookies,
@@ -47,6 +46,7 @@ from restflow.authentication.serializers import (
     TokenObtainSerializer,
     TokenRefreshSerializer,
 )
+from restflow.views import AsyncAPIView
 
 __all__ = ["TokenBlacklistView", "TokenObtainView", "TokenRefreshView", "TokenViewBase"]
 
@@ -70,24 +70,19 @@ def _verify_refresh(raw: str) -> RefreshToken:
         raise AuthenticationFailed(str(exc), code="invalid_token") from None
 
 
-class TokenViewBase(AsyncTokenAPIView):
+class TokenViewBase(AsyncAPIView):
     """Shared parts of the token views: no authentication, 401 challenges, POST only."""
 
-    serializer_class: Any = None
+    authentication_classes: Any = ()
+    permission_classes: Any = ()
     http_method_names = ["post", "options"]
 
     def get_authenticate_header(self, request: Any) -> str:
         return f'{get_header_types()[0]} realm="api"'
 
-    def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
-        return self.serializer_class(
-            *args, context={"request": self.request, "view": self}, **kwargs
-        )
-
-    def validated_body(self, request: Any) -> dict[str, Any]:
+    async def validated_body(self) -> dict[str, Any]:
         """Validate the body with ``serializer_class``; raise a 400 naming the bad fields."""
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        serializer = await self.avalidated_serializer()
         return dict(serializer.validated_data)
 
     def refresh_from(self, request: Any, body: dict[str, Any]) -> str:
@@ -120,7 +115,7 @@ class TokenObtainView(TokenViewBase):
     serializer_class = TokenObtainSerializer
 
     async def post(self, request: Any, *args: Any, **kwargs: Any) -> Response:
-        body = self.validated_body(request)
+        body = await self.validated_body()
         # Django's ModelBackend hashes the password even for an unknown user, so
         # the time taken does not reveal whether the account exists.
         user = await aauthenticate(
@@ -148,7 +143,7 @@ class TokenRefreshView(TokenViewBase):
     serializer_class = TokenRefreshSerializer
 
     async def post(self, request: Any, *args: Any, **kwargs: Any) -> Response:
-        body = self.validated_body(request)
+        body = await self.validated_body()
         token = _verify_refresh(self.refresh_from(request, body))
         jwt_settings = get_jwt_settings()
         blacklist_on = bool(jwt_settings.BLACKLIST_ENABLED)
@@ -191,7 +186,7 @@ class TokenBlacklistView(TokenViewBase):
     serializer_class = TokenBlacklistSerializer
 
     async def post(self, request: Any, *args: Any, **kwargs: Any) -> Response:
-        body = self.validated_body(request)
+        body = await self.validated_body()
         token = _verify_refresh(self.refresh_from(request, body))
         await arevoke_token(token)
         await arevoke_family(token, reason="logout")
