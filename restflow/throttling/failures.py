@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 
 from rest_framework import status
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import Throttled
 
 from restflow.settings import restflow_settings, setting_path
 
@@ -17,10 +17,13 @@ __all__ = ["RateLimitedWarning", "ThrottleUnavailable", "store_failure_allows"]
 logger = logging.getLogger(__name__)
 
 
-class ThrottleUnavailable(APIException):
+class ThrottleUnavailable(Throttled):
     """503 raised when the store is unreachable and ``FAIL_OPEN`` is False.
 
-    ``wait`` makes DRF's exception handler send a ``Retry-After`` header.
+    It subclasses DRF's ``Throttled`` so that exception handlers, DRF's
+    and restflow's, send its ``wait`` as a ``Retry-After`` header; the
+    status is 503 and the code ``service_unavailable`` because the client
+    is not over its rate.
     """
 
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
@@ -28,8 +31,7 @@ class ThrottleUnavailable(APIException):
     default_code = "service_unavailable"
 
     def __init__(self, wait: float = 1.0) -> None:
-        super().__init__()
-        self.wait = wait
+        super().__init__(wait=wait)
 
 
 class RateLimitedWarning:

@@ -78,8 +78,9 @@ class RedisThrottleStore(BaseThrottleStore):
     ``url`` and ``cache_alias`` override ``THROTTLING["REDIS_URL"]`` and
     ``THROTTLING["CACHE_ALIAS"]``; ``socket_timeout`` overrides
     ``THROTTLING["SOCKET_TIMEOUT"]``, which bounds both connecting and each
-    reply. Commands are not retried, so an unreachable server costs one
-    timeout at most before ``FAIL_OPEN`` decides.
+    reply, and the wait for one of the ``max_connections`` pooled
+    connections. Commands are not retried, so an unreachable server costs
+    one timeout at most before ``FAIL_OPEN`` decides.
     """
 
     def __init__(
@@ -87,7 +88,9 @@ class RedisThrottleStore(BaseThrottleStore):
         url: str | None = None,
         cache_alias: str | None = None,
         socket_timeout: float | None = None,
+        max_connections: int = 50,
     ) -> None:
+        self.max_connections = max_connections
         self._url = url
         self._cache_alias = cache_alias
         self._socket_timeout = socket_timeout
@@ -123,20 +126,39 @@ class RedisThrottleStore(BaseThrottleStore):
         return f"redis (cache {self.cache_alias!r})"
 
     def connection_kwargs(self) -> dict[str, Any]:
-        """Return the keyword arguments that build a client, sync or async.
+        """Return the connection keyword arguments shared by the sync and async pools.
 
-        Raises ``ImproperlyConfigured`` when neither a URL nor a django-redis
-        cache alias is configured.
+        The result holds ``url`` when ``REDIS_URL`` is set, otherwise the
+        host, port, credentials and a ``transport`` (``"tcp"``, ``"tls"`` or
+        ``"unix"``) copied from the django-redis cache. Raises
+        ``ImproperlyConfigured`` when neither is configured.
         """
         timeout = self.socket_timeout or None
-        common: dict[str, Any] = {
-            "socket_timeout": timeout,
-            "socket_connect_timeout": timeout,
-            "retry_on_error": [],
-        }
+        common: dict[str, Any] = {"socket_timeout": timeout, "socket_connect_timeout": timeout}
         if self.url:
             return {"url": self.url, **common}
         return {**_connection_kwargs_from_cache(self.cache_alias), **common}
+
+    def _pool(self, module: Any, retry: Any) -> Any:
+        # A blocking pool makes a burst of requests wait for a free
+        # connection (up to the socket timeout) instead of failing with
+        # "Too many connections" and falling back to FAIL_OPEN.
+        kwargs = self.connection_kwargs()
+        url = kwargs.pop("url", None)
+        transport = kwargs.pop("transport", "tcp")
+        kwargs.update(
+            max_connections=self.max_connections,
+            timeout=kwargs["socket_timeout"],
+            retry=retry,
+        )
+        pool_class = module.BlockingConnectionPool
+        if url:
+            return pool_class.from_url(url, **kwargs)
+        if transport == "unix":
+            kwargs["connection_class"] = module.UnixDomainSocketConnection
+        elif transport == "tls":
+            kwargs["connection_class"] = module.SSLConnection
+        return pool_class(**kwargs)
 
     def make_key(self, key: str) -> str:
         """Return the Redis key, with the cache's ``KEY_PREFIX`` and version under a cache alias."""
@@ -150,13 +172,8 @@ class RedisThrottleStore(BaseThrottleStore):
         if self._script is None:
             with self._lock:
                 if self._script is None:
-                    kwargs = self.connection_kwargs()
-                    url = kwargs.pop("url", None)
-                    kwargs["retry"] = Retry(NoBackoff(), 0)
-                    if url:
-                        client = redis.Redis.from_url(url, **kwargs)
-                    else:
-                        client = redis.Redis(**kwargs)
+                    pool = self._pool(redis, Retry(NoBackoff(), 0))
+                    client = redis.Redis(connection_pool=pool)
                     self._client = client
                     self._script = client.register_script(SLIDING_WINDOW_SCRIPT)
         return self._script
@@ -167,13 +184,8 @@ class RedisThrottleStore(BaseThrottleStore):
         if entry is None:
             from redis.asyncio.retry import Retry as AsyncRetry
 
-            kwargs = self.connection_kwargs()
-            url = kwargs.pop("url", None)
-            kwargs["retry"] = AsyncRetry(NoBackoff(), 0)
-            if url:
-                client = redis_asyncio.Redis.from_url(url, **kwargs)
-            else:
-                client = redis_asyncio.Redis(**kwargs)
+            pool = self._pool(redis_asyncio, AsyncRetry(NoBackoff(), 0))
+            client = redis_asyncio.Redis(connection_pool=pool)
             entry = (client, client.register_script(SLIDING_WINDOW_SCRIPT))
             self._async_clients[loop] = entry
         return entry[1]
@@ -246,9 +258,10 @@ def _connection_kwargs_from_cache(alias: str) -> dict[str, Any]:
     if issubclass(kind, redis.UnixDomainSocketConnection):
         kwargs.pop("host", None)
         kwargs.pop("port", None)
-        kwargs["unix_socket_path"] = source["path"]
+        kwargs["path"] = source["path"]
+        kwargs["transport"] = "unix"
     elif issubclass(kind, redis.SSLConnection):
-        kwargs["ssl"] = True
+        kwargs["transport"] = "tls"
         kwargs.update({name: value for name, value in source.items() if name.startswith("ssl_")})
     elif not issubclass(kind, redis.Connection):
         raise ImproperlyConfigured(
