@@ -40,39 +40,49 @@ class AsyncSaveMixin:
     _native_async_save = False
 
     def save(self, **kwargs: Any) -> Any:
-        """DRF's ``save``. Raise ``TypeError`` when ``create``/``update`` is ``async def``."""
+        """Create or update the instance like DRF's ``save`` and return it.
+
+        ``create``/``update`` receive a ``ValidatedData``. Raise ``TypeError``
+        when either is ``async def``: only ``asave()`` can await it.
+        """
+        self._check_saveable(kwargs, "save()")
+        validated_data = ValidatedData({**self.validated_data, **kwargs})  # type: ignore[attr-defined]
         method = "update" if self.instance is not None else "create"  # type: ignore[attr-defined]
-        if inspect.iscoroutinefunction(getattr(self, method)):
+        hook = getattr(self, method)
+        if inspect.iscoroutinefunction(hook):
             raise TypeError(
                 f"async user callable detected, use asave() for async support. "
                 f"{type(self).__name__}.{method}() is async def, so only "
                 f"`await serializer.asave()` can run it."
             )
-        previous = self.instance  # type: ignore[attr-defined]
-        result = super().save(**kwargs)  # type: ignore[misc]
-        if inspect.isawaitable(result):
-            self.instance = previous
-            require_sync(result, "asave()")
+        if method == "update":
+            result = require_sync(hook(self.instance, validated_data), "asave()")  # type: ignore[attr-defined]
+        else:
+            result = require_sync(hook(validated_data), "asave()")
+        assert result is not None, (
+            f"{type(self).__name__}: {method}() returned None instead of the instance."
+        )
+        self.instance = result
         return result
 
-    def _check_saveable(self, kwargs: dict[str, Any]) -> None:
+    def _check_saveable(self, kwargs: dict[str, Any], method: str) -> None:
         name = type(self).__name__
         assert hasattr(self, "_errors"), (
-            f"{name}: call `await serializer.ais_valid()` (or is_valid()) before asave()."
+            f"{name}: call is_valid() (or `await serializer.ais_valid()`) before {method}."
         )
         assert not self.errors, (  # type: ignore[attr-defined]
-            f"{name}: asave() cannot run on invalid data; check ais_valid() first and "
-            "return serializer.errors to the client."
+            f"{name}: {method} cannot run on invalid data; check the validation result "
+            "first and return serializer.errors to the client."
         )
         assert "commit" not in kwargs, _COMMIT_MESSAGE
         assert not hasattr(self, "_data"), (
-            f"{name}: asave() cannot run after `.data` or `adata` was read, because the "
+            f"{name}: {method} cannot run after `.data` or `adata` was read, because the "
             "representation would not match the saved instance. Read `validated_data` instead."
         )
 
     async def asave(self, **kwargs: Any) -> Any:
         """Create or update the instance from ``validated_data`` and return it."""
-        self._check_saveable(kwargs)
+        self._check_saveable(kwargs, "asave()")
         validated_data = ValidatedData({**self.validated_data, **kwargs})  # type: ignore[attr-defined]
         if self.instance is not None:  # type: ignore[attr-defined]
             self.instance = await self._asave_step("update", self.instance, validated_data)  # type: ignore[has-type]

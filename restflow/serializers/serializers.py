@@ -39,6 +39,11 @@ __all__ = [
 ]
 
 
+def _as_validated(attrs: Any) -> Any:
+    # DRF's ListSerializer.save() merges save() kwargs into plain dicts.
+    return ValidatedData(attrs) if type(attrs) is dict else attrs
+
+
 class ListSerializer(AsyncDataMixin, serializers.ListSerializer):
     """DRF's ``ListSerializer`` with async twins and the fast read path.
 
@@ -69,7 +74,10 @@ class ListSerializer(AsyncDataMixin, serializers.ListSerializer):
 
         Raise ``TypeError`` when the child's ``create`` is ``async def``.
         """
-        return [require_sync(self.child.create(attrs), "asave()") for attrs in validated_data]
+        return [
+            require_sync(self.child.create(_as_validated(attrs)), "asave()")
+            for attrs in validated_data
+        ]
 
     # -- async path -----------------------------------------------------
 
@@ -165,7 +173,7 @@ class ListSerializer(AsyncDataMixin, serializers.ListSerializer):
         assert "commit" not in kwargs, (
             "asave() takes no `commit` argument; read `validated_data` to inspect the data."
         )
-        validated_data = [{**attrs, **kwargs} for attrs in self.validated_data]
+        validated_data = [ValidatedData({**attrs, **kwargs}) for attrs in self.validated_data]
         if self.instance is not None:
             if defined_by_user(type(self), "aupdate"):
                 self.instance = await self.aupdate(self.instance, validated_data)
@@ -188,7 +196,9 @@ class ListSerializer(AsyncDataMixin, serializers.ListSerializer):
         """Create one instance per item through the child's async save path."""
         child = self.child
         if hasattr(child, "_asave_step"):
-            return [await child._asave_step("create", attrs) for attrs in validated_data]
+            return [
+                await child._asave_step("create", _as_validated(attrs)) for attrs in validated_data
+            ]
         return await run_in_thread(self.create, validated_data)
 
     async def aupdate(self, instance: Any, validated_data: list[Any]) -> Any:
