@@ -331,7 +331,9 @@ class SettingsError(ImproperlyConfigured):
     def __init__(self, problems: list[SettingsProblem]) -> None:
         self.problems = problems
         first = problems[0]
-        text = f"{first.message} {first.hint}"
+        # The id leads, as in `manage.py check` output, so the message is the
+        # same whether the checks or a first read at startup report it.
+        text = f"({first.id}) {first.message} {first.hint}"
         if len(problems) > 1:
             text += f" ({len(problems) - 1} more problem(s); run `manage.py check`.)"
         super().__init__(text)

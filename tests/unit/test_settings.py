@@ -133,6 +133,7 @@ def test_invalid_settings_raise_on_read():
         with pytest.raises(SettingsError, match="ACCESS_TOKEN_LIFETIME") as info:
             _ = restflow_settings.JWT.ALGORITHM
         assert info.value.problems[0].id == "restflow.E002"
+        assert str(info.value).startswith("(restflow.E002) ")
     assert restflow_settings.JWT.ALGORITHM == "HS256"
 
 
