@@ -359,8 +359,29 @@ class Field(drf_fields.Field):
         return queryset, None
 
 
-async def _finish_async_method(field: Field, queryset: QuerySet, result: Any) -> tuple[QuerySet, Q | None]:
-    return field.interpret_method_result(queryset, await result)
+class PendingResult:
+    """Awaitable that awaits a method's coroutine and post-processes its result.
+
+    ``close()`` closes the method's coroutine too, so the sync path can
+    reject it without a "never awaited" warning.
+    """
+
+    def __init__(self, awaitable: Any, finish: Callable[[Any], Any]) -> None:
+        self.awaitable = awaitable
+        self.finish = finish
+
+    def __await__(self) -> Any:
+        value = yield from self.awaitable.__await__()
+        return self.finish(value)
+
+    def close(self) -> None:
+        close = getattr(self.awaitable, "close", None)
+        if callable(close):
+            close()
+
+
+def _finish_async_method(field: Field, queryset: QuerySet, result: Any) -> PendingResult:
+    return PendingResult(result, lambda value: field.interpret_method_result(queryset, value))
 
 
 def _as_child(field: Field) -> Field:

@@ -11,9 +11,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db.models import QuerySet
-from rest_framework import fields as drf_fields
 
-from restflow.filters.fields import MultipleChoiceField
+from restflow.filters.fields import MultipleChoiceField, PendingResult
 from restflow.filters.values import read_list
 
 __all__ = ["OrderField", "flip_direction"]
@@ -104,9 +103,6 @@ class OrderField(MultipleChoiceField):
             seen.add(bare)
         return keys
 
-    def run_validation(self, data: Any = drf_fields.empty) -> Any:
-        return super().run_validation(data)
-
     def get_order_paths(self, keys: Sequence[str]) -> list[str]:
         """Return the ORM ``order_by`` arguments for ``keys``."""
         paths = []
@@ -154,6 +150,7 @@ def add_pk_tiebreak(queryset: QuerySet, paths: list[str]) -> list[str]:
     return [*paths, "pk"]
 
 
-async def _await_ordering(queryset: QuerySet, result: Any) -> tuple[QuerySet, None]:
-    value = await result
-    return (value if isinstance(value, QuerySet) else queryset), None
+def _await_ordering(queryset: QuerySet, result: Any) -> PendingResult:
+    return PendingResult(
+        result, lambda value: ((value if isinstance(value, QuerySet) else queryset), None)
+    )
