@@ -1,0 +1,68 @@
+"""Fixtures for the caching tests: a clean local cache and rule table per test."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+from decimal import Decimal
+
+import pytest
+from django.core.cache import caches
+
+from restflow.caching.errors import reset_error_log
+from restflow.caching.registry import CacheRegister
+
+_counter = itertools.count()
+
+
+@pytest.fixture
+def anyio_backend():
+    return "asyncio"
+
+
+def pytest_collection_modifyitems(items):
+    # Async tests here run on asyncio through the anyio plugin.
+    import inspect
+
+    for item in items:
+        function = getattr(item, "function", None)
+        if function is not None and inspect.iscoroutinefunction(function) and "caching" in str(item.path):
+            item.add_marker(pytest.mark.anyio)
+
+
+@pytest.fixture(autouse=True)
+def clean_cache_state():
+    """Clear the local-memory cache and drop invalidation rules a test registered."""
+    caches["default"].clear()
+    reset_error_log()
+    before = {rule.rule_id for rule in CacheRegister.rules()}
+    yield
+    for rule in CacheRegister.rules():
+        if rule.rule_id not in before:
+            CacheRegister._drop(rule.rule_id)
+    caches["default"].clear()
+
+
+@pytest.fixture
+def make_product(db):
+    """Create catalog products (with their category and brand) for invalidation tests."""
+    from catalog.models import Brand, Category, Product
+
+    def make(**overrides):
+        number = next(_counter)
+        category = overrides.pop("category", None) or Category.objects.create(
+            name=f"Category {number}", slug=f"category-{number}"
+        )
+        brand = Brand.objects.create(name=f"Brand {number}", slug=f"brand-{number}")
+        values = {
+            "name": f"Product {number}",
+            "slug": f"product-{number}",
+            "price": Decimal("10.00"),
+            "created_at": datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc),
+            "category": category,
+            "brand": brand,
+        }
+        values.update(overrides)
+        return Product.objects.create(**values)
+
+    return make
