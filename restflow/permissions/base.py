@@ -55,9 +55,7 @@ class BasePermission(drf_permissions.BasePermission, metaclass=PermissionMetacla
         return True
 
     def has_object_permission(self, request: Request, view: Any, obj: Any) -> bool:
-        if _overrides(
-            type(self), "ahas_object_permission", BasePermission.ahas_object_permission
-        ):
+        if _overrides(type(self), "ahas_object_permission", BasePermission.ahas_object_permission):
             return bool(async_to_sync(self.ahas_object_permission)(request, view, obj))
         return True
 
@@ -147,7 +145,5 @@ class DjangoObjectPermissions(DjangoModelPermissions, drf_permissions.DjangoObje
 
     def has_object_permission(self, request: Request, view: Any, obj: Any) -> bool:
         return bool(
-            drf_permissions.DjangoObjectPermissions.has_object_permission(
-                self, request, view, obj
-            )
+            drf_permissions.DjangoObjectPermissions.has_object_permission(self, request, view, obj)
         )

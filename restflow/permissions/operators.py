@@ -25,24 +25,55 @@ __all__ = [
 ]
 
 
-class AND(drf_permissions.AND):
+class _ReportsDenial:
+    """Carry the ``message`` and ``code`` of the operand that denied.
+
+    The view reads ``message`` from the combinator, so without this a composed
+    permission would always answer with DRF's generic denial text.
+    """
+
+    def _denied_by(self, operand: Any) -> bool:
+        message = getattr(operand, "message", None)
+        if message is not None:
+            self.message = message
+        code = getattr(operand, "code", None)
+        if code is not None:
+            self.code = code
+        return False
+
+
+class AND(_ReportsDenial, drf_permissions.AND):
     """Grant when both operands grant; the async check stops at the first denial."""
 
     op1: Any
     op2: Any
 
+    def has_permission(self, request: Request, view: Any) -> bool:
+        for operand in (self.op1, self.op2):
+            if not operand.has_permission(request, view):
+                return self._denied_by(operand)
+        return True
+
+    def has_object_permission(self, request: Request, view: Any, obj: Any) -> bool:
+        for operand in (self.op1, self.op2):
+            if not operand.has_object_permission(request, view, obj):
+                return self._denied_by(operand)
+        return True
+
     async def ahas_permission(self, request: Request, view: Any) -> bool:
-        if not await resolve_permission(self.op1, request, view):
-            return False
-        return await resolve_permission(self.op2, request, view)
+        for operand in (self.op1, self.op2):
+            if not await resolve_permission(operand, request, view):
+                return self._denied_by(operand)
+        return True
 
     async def ahas_object_permission(self, request: Request, view: Any, obj: Any) -> bool:
-        if not await resolve_object_permission(self.op1, request, view, obj):
-            return False
-        return await resolve_object_permission(self.op2, request, view, obj)
+        for operand in (self.op1, self.op2):
+            if not await resolve_object_permission(operand, request, view, obj):
+                return self._denied_by(operand)
+        return True
 
 
-class OR(drf_permissions.OR):
+class OR(_ReportsDenial, drf_permissions.OR):
     """Grant when either operand grants; the async check stops at the first grant.
 
     For an object, an operand grants only when both its ``has_permission`` and
@@ -53,18 +84,33 @@ class OR(drf_permissions.OR):
     op1: Any
     op2: Any
 
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if self.op1.has_permission(request, view) or self.op2.has_permission(request, view):
+            return True
+        return self._denied_by(self.op2)
+
+    def has_object_permission(self, request: Request, view: Any, obj: Any) -> bool:
+        for operand in (self.op1, self.op2):
+            if operand.has_permission(request, view) and operand.has_object_permission(
+                request, view, obj
+            ):
+                return True
+        return self._denied_by(self.op2)
+
     async def ahas_permission(self, request: Request, view: Any) -> bool:
         if await resolve_permission(self.op1, request, view):
             return True
-        return await resolve_permission(self.op2, request, view)
+        if await resolve_permission(self.op2, request, view):
+            return True
+        return self._denied_by(self.op2)
 
     async def ahas_object_permission(self, request: Request, view: Any, obj: Any) -> bool:
         for operand in (self.op1, self.op2):
-            if await resolve_permission(
-                operand, request, view
-            ) and await resolve_object_permission(operand, request, view, obj):
+            if await resolve_permission(operand, request, view) and await resolve_object_permission(
+                operand, request, view, obj
+            ):
                 return True
-        return False
+        return self._denied_by(self.op2)
 
 
 class NOT(drf_permissions.NOT):

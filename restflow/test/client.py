@@ -103,36 +103,56 @@ class AsyncAPIRequestFactory(_BodyEncoding, AsyncRequestFactory):
         return request
 
     def post(  # type: ignore[override]
-        self, path: str, data: Any = None, format: str | None = None,
-        content_type: str | None = None, **extra: Any,
+        self,
+        path: str,
+        data: Any = None,
+        format: str | None = None,
+        content_type: str | None = None,
+        **extra: Any,
     ) -> Any:
         body, media_type = self._encode_data(data, format, content_type)
         return self.generic("POST", path, body, media_type, **extra)
 
     def put(  # type: ignore[override]
-        self, path: str, data: Any = None, format: str | None = None,
-        content_type: str | None = None, **extra: Any,
+        self,
+        path: str,
+        data: Any = None,
+        format: str | None = None,
+        content_type: str | None = None,
+        **extra: Any,
     ) -> Any:
         body, media_type = self._encode_data(data, format, content_type)
         return self.generic("PUT", path, body, media_type, **extra)
 
     def patch(  # type: ignore[override]
-        self, path: str, data: Any = None, format: str | None = None,
-        content_type: str | None = None, **extra: Any,
+        self,
+        path: str,
+        data: Any = None,
+        format: str | None = None,
+        content_type: str | None = None,
+        **extra: Any,
     ) -> Any:
         body, media_type = self._encode_data(data, format, content_type)
         return self.generic("PATCH", path, body, media_type, **extra)
 
     def delete(  # type: ignore[override]
-        self, path: str, data: Any = None, format: str | None = None,
-        content_type: str | None = None, **extra: Any,
+        self,
+        path: str,
+        data: Any = None,
+        format: str | None = None,
+        content_type: str | None = None,
+        **extra: Any,
     ) -> Any:
         body, media_type = self._encode_data(data, format, content_type)
         return self.generic("DELETE", path, body, media_type, **extra)
 
     def options(  # type: ignore[override]
-        self, path: str, data: Any = None, format: str | None = None,
-        content_type: str | None = None, **extra: Any,
+        self,
+        path: str,
+        data: Any = None,
+        format: str | None = None,
+        content_type: str | None = None,
+        **extra: Any,
     ) -> Any:
         body, media_type = self._encode_data(data, format, content_type)
         return self.generic("OPTIONS", path, body, media_type, **extra)
@@ -212,8 +232,15 @@ class AsyncAPIClient(_BodyEncoding, AsyncClient):
         return super().generic(method, path, data, content_type or _OCTET_STREAM, secure, **merged)
 
     async def _send(
-        self, method: str, path: str, data: Any, format: str | None, content_type: str | None,
-        follow: bool, secure: bool, extra: dict[str, Any],
+        self,
+        method: str,
+        path: str,
+        data: Any,
+        format: str | None,
+        content_type: str | None,
+        follow: bool,
+        secure: bool,
+        extra: dict[str, Any],
     ) -> Any:
         body, media_type = self._encode_data(data, format, content_type)
         response = await self.generic(method, path, body, media_type, secure=secure, **extra)
@@ -224,36 +251,61 @@ class AsyncAPIClient(_BodyEncoding, AsyncClient):
         return response
 
     async def post(  # type: ignore[override]
-        self, path: str, data: Any = None, format: str | None = None,
-        content_type: str | None = None, follow: bool = False, secure: bool = False,
+        self,
+        path: str,
+        data: Any = None,
+        format: str | None = None,
+        content_type: str | None = None,
+        follow: bool = False,
+        secure: bool = False,
         **extra: Any,
     ) -> Any:
         return await self._send("POST", path, data, format, content_type, follow, secure, extra)
 
     async def put(  # type: ignore[override]
-        self, path: str, data: Any = None, format: str | None = None,
-        content_type: str | None = None, follow: bool = False, secure: bool = False,
+        self,
+        path: str,
+        data: Any = None,
+        format: str | None = None,
+        content_type: str | None = None,
+        follow: bool = False,
+        secure: bool = False,
         **extra: Any,
     ) -> Any:
         return await self._send("PUT", path, data, format, content_type, follow, secure, extra)
 
     async def patch(  # type: ignore[override]
-        self, path: str, data: Any = None, format: str | None = None,
-        content_type: str | None = None, follow: bool = False, secure: bool = False,
+        self,
+        path: str,
+        data: Any = None,
+        format: str | None = None,
+        content_type: str | None = None,
+        follow: bool = False,
+        secure: bool = False,
         **extra: Any,
     ) -> Any:
         return await self._send("PATCH", path, data, format, content_type, follow, secure, extra)
 
     async def delete(  # type: ignore[override]
-        self, path: str, data: Any = None, format: str | None = None,
-        content_type: str | None = None, follow: bool = False, secure: bool = False,
+        self,
+        path: str,
+        data: Any = None,
+        format: str | None = None,
+        content_type: str | None = None,
+        follow: bool = False,
+        secure: bool = False,
         **extra: Any,
     ) -> Any:
         return await self._send("DELETE", path, data, format, content_type, follow, secure, extra)
 
     async def options(  # type: ignore[override]
-        self, path: str, data: Any = None, format: str | None = None,
-        content_type: str | None = None, follow: bool = False, secure: bool = False,
+        self,
+        path: str,
+        data: Any = None,
+        format: str | None = None,
+        content_type: str | None = None,
+        follow: bool = False,
+        secure: bool = False,
         **extra: Any,
     ) -> Any:
         return await self._send("OPTIONS", path, data, format, content_type, follow, secure, extra)

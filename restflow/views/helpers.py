@@ -76,15 +76,15 @@ class APIViewHelpersMixin(LazyPolicyMixin):
         """Return the serializer class that renders response data."""
         return self.response_serializer_class or self.get_serializer_class()
 
-    def resolve_serializer_class(self, serializer_class: Any = None, direction: str | None = None) -> Any:
+    def resolve_serializer_class(
+        self, serializer_class: Any = None, direction: str | None = None
+    ) -> Any:
         """Return ``serializer_class`` or the class configured for ``direction``.
 
         Raises ``ImproperlyConfigured`` when neither gives a class.
         """
         if direction not in _DIRECTIONS:
-            raise ValueError(
-                f"direction must be 'request', 'response' or None, not {direction!r}."
-            )
+            raise ValueError(f"direction must be 'request', 'response' or None, not {direction!r}.")
         if serializer_class is None:
             if direction == "request":
                 serializer_class = self.get_request_serializer_class()

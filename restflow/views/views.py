@@ -46,9 +46,7 @@ def _denied_permission(permissions: list[Any], request: Request, view: Any) -> A
     return None
 
 
-def _denied_object_permission(
-    permissions: list[Any], request: Request, view: Any, obj: Any
-) -> Any:
+def _denied_object_permission(permissions: list[Any], request: Request, view: Any, obj: Any) -> Any:
     for permission in permissions:
         if not permission.has_object_permission(request, view, obj):
             return permission
@@ -56,9 +54,7 @@ def _denied_object_permission(
 
 
 def _throttle_waits(throttles: list[Any], request: Request, view: Any) -> list[Any]:
-    return [
-        throttle.wait() for throttle in throttles if not throttle.allow_request(request, view)
-    ]
+    return [throttle.wait() for throttle in throttles if not throttle.allow_request(request, view)]
 
 
 class APIView(APIViewHelpersMixin, drf_views.APIView):
@@ -98,9 +94,7 @@ class AsyncAPIView(AsyncHelpersMixin, APIView):
         self.response = await self.afinalize_response(drf_request, response, *args, **kwargs)  # type: ignore[assignment]
         return self.response
 
-    async def _acall_handler(
-        self, method: str, request: Request, *args: Any, **kwargs: Any
-    ) -> Any:
+    async def _acall_handler(self, method: str, request: Request, *args: Any, **kwargs: Any) -> Any:
         handler: Callable[..., Any] = getattr(self, method)
         if inspect.iscoroutinefunction(handler):
             return await handler(request, *args, **kwargs)

@@ -221,7 +221,9 @@ class AsyncViewSetMixin(ViewSetMixin):
     """A ViewSetMixin whose ``as_view`` returns an ``async`` view function."""
 
     @classonlymethod
-    def as_view(cls, actions: Mapping[str, str] | None = None, **initkwargs: Any) -> Callable[..., Any]:
+    def as_view(
+        cls, actions: Mapping[str, str] | None = None, **initkwargs: Any
+    ) -> Callable[..., Any]:
         """Return an async view for ``actions``, e.g. ``{"get": "list", "post": "create"}``.
 
         Raises ``TypeError`` for missing actions, a keyword naming an HTTP
@@ -311,9 +313,7 @@ class AsyncGenericViewSet(AsyncViewSetMixin, AsyncGenericAPIView):
     """An async generic viewset: add async mixins for the actions."""
 
 
-class AsyncReadOnlyModelViewSet(
-    AsyncRetrieveModelMixin, AsyncListModelMixin, AsyncGenericViewSet
-):
+class AsyncReadOnlyModelViewSet(AsyncRetrieveModelMixin, AsyncListModelMixin, AsyncGenericViewSet):
     """Async ``list`` and ``retrieve``."""
 
 

@@ -1,0 +1,222 @@
+"""Thread hops on the async path: none when every component is async, one per sync-only part."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from catalog.models import Product
+from django.contrib.auth.models import User
+from rest_framework import permissions as drf_permissions
+from rest_framework import serializers
+from rest_framework.response import Response
+
+from restflow.pagination import PageNumberPagination
+from restflow.permissions import AllowAny, IsAuthenticated
+from restflow.test import AsyncAPIRequestFactory
+from restflow.views import AsyncAPIView, AsyncListAPIView
+from tests.viewsapp.serializers import ProductSerializer
+from tests.viewsapp.support import hops, make_catalog, run_async  # noqa: F401
+
+factory = AsyncAPIRequestFactory()
+
+
+class AsyncHeaderAuthentication:
+    """An authenticator with only the async hook: user from the ``X-User`` header."""
+
+    def __init__(self) -> None:
+        self.users: dict[str, Any] = {}
+
+    async def aauthenticate(self, request: Any) -> Any:
+        name = request.META.get("HTTP_X_USER")
+        if not name:
+            return None
+        return (User(username=name, is_active=True), None)
+
+    def authenticate_header(self, request: Any) -> str:
+        return "X-User"
+
+
+class AsyncCountingThrottle:
+    """A throttle with only the async hook; allows everything, counts calls."""
+
+    calls = 0
+
+    async def aallow_request(self, request: Any, view: Any) -> bool:
+        type(self).calls += 1
+        return True
+
+    def wait(self) -> None:
+        return None
+
+
+class SyncOnlyPermission(drf_permissions.BasePermission):
+    """A plain DRF permission: grants when the ``X-Allow`` header is ``yes``."""
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        return request.META.get("HTTP_X_ALLOW") == "yes"
+
+
+class AllAsyncView(AsyncAPIView):
+    authentication_classes = [AsyncHeaderAuthentication]
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [AsyncCountingThrottle]
+
+    async def get(self, request: Any) -> Response:
+        return Response({"user": request.user.username})
+
+
+class MixedView(AllAsyncView):
+    permission_classes = [IsAuthenticated, SyncOnlyPermission]
+
+
+@run_async
+async def test_all_async_view_makes_no_hop(hops):
+    AsyncCountingThrottle.calls = 0
+    response = await AllAsyncView.as_view()(factory.get("/", HTTP_X_USER="ada"))
+    assert response.status_code == 200
+    assert response.data == {"user": "ada"}
+    assert AsyncCountingThrottle.calls == 1
+    assert hops.names() == []
+
+
+@run_async
+async def test_sync_permission_runs_in_one_hop(hops):
+    response = await MixedView.as_view()(factory.get("/", HTTP_X_USER="ada", HTTP_X_ALLOW="yes"))
+    assert response.status_code == 200
+    assert hops.count == 1
+    assert hops.names() == ["_denied_permission"]
+
+
+@run_async
+async def test_sync_permission_denial_through_hop(hops):
+    response = await MixedView.as_view()(factory.get("/", HTTP_X_USER="ada", HTTP_X_ALLOW="no"))
+    assert response.status_code == 403
+    assert hops.count == 1
+
+
+class TwoSyncPermissions(AllAsyncView):
+    permission_classes = [SyncOnlyPermission, drf_permissions.AllowAny]
+
+
+@run_async
+async def test_neighbouring_sync_permissions_share_hop(hops):
+    response = await TwoSyncPermissions.as_view()(
+        factory.get("/", HTTP_X_USER="ada", HTTP_X_ALLOW="yes")
+    )
+    assert response.status_code == 200
+    assert hops.count == 1
+
+
+class PageOfFifty(PageNumberPagination):
+    page_size = 50
+
+
+class ProductList(AsyncListAPIView):
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+    serializer_class = ProductSerializer
+    pagination_class = PageOfFifty
+    queryset = Product.objects.order_by("id")
+
+
+class OverriddenQuerysetList(ProductList):
+    def get_queryset(self) -> Any:
+        return Product.objects.filter(stock__gte=0).order_by("id")
+
+
+def _list_hops(hop_log: Any, view: Any = ProductList) -> tuple[int, int, Any]:
+    @run_async
+    async def call() -> Any:
+        return await view.as_view()(factory.get("/"))
+
+    before = hop_log.count
+    before_other = len(hop_log.other)
+    response = call()
+    return hop_log.count - before, len(hop_log.other) - before_other, response
+
+
+@pytest.mark.django_db
+def test_fifty_row_list_hops_once_for_serializer(hops):
+    make_catalog(products=50)
+    total, other, response = _list_hops(hops)
+    assert response.status_code == 200
+    assert len(response.data["results"]) == 50
+    assert response.data["results"][0]["category_name"] == "Lamps"
+    # The plain DRF serializer renders the whole page in one hop.
+    assert other == 1
+    # The ORM's own hops: one COUNT and one page fetch, not one per row.
+    assert total == 3
+
+
+@pytest.mark.django_db
+def test_list_hops_do_not_grow_with_rows(hops):
+    make_catalog(products=5)
+    small_total, small_other, small = _list_hops(hops)
+    make_catalog(products=45, start=5)
+    large_total, large_other, large = _list_hops(hops)
+    assert (len(small.data["results"]), len(large.data["results"])) == (5, 50)
+    assert (small_total, small_other) == (large_total, large_other)
+
+
+@pytest.mark.django_db
+def test_overridden_get_queryset_costs_one_hop(hops):
+    make_catalog(products=3)
+    total, other, response = _list_hops(hops, OverriddenQuerysetList)
+    assert len(response.data["results"]) == 3
+    assert other == 2
+    assert "OverriddenQuerysetList.get_queryset" in hops.names()
+
+
+class NoThrottleSyncAuth(AsyncAPIView):
+    permission_classes = [AllowAny]
+    throttle_classes: list[Any] = []
+
+    async def get(self, request: Any) -> Response:
+        return Response({"anonymous": request.user.is_anonymous})
+
+
+@pytest.mark.django_db
+def test_sync_authenticator_runs_in_a_hop(hops):
+    from rest_framework.authentication import BasicAuthentication
+
+    class View(NoThrottleSyncAuth):
+        authentication_classes = [BasicAuthentication]
+
+    @run_async
+    async def call() -> Any:
+        return await View.as_view()(factory.get("/"))
+
+    response = call()
+    assert response.data == {"anonymous": True}
+    assert hops.names() == ["BasicAuthentication.authenticate"]
+
+
+class AsyncDataSerializer(serializers.Serializer):
+    """A serializer with an async ``adata``, as restflow serializers offer."""
+
+    id = serializers.IntegerField()
+
+    @property
+    async def adata(self) -> Any:
+        if getattr(self, "many", False) or isinstance(self.instance, list):
+            return [{"id": item["id"]} for item in self.instance]
+        return {"id": self.instance["id"]}
+
+
+class AsyncSerializerView(AsyncAPIView):
+    authentication_classes = [AsyncHeaderAuthentication]
+    permission_classes = [AllowAny]
+    throttle_classes: list[Any] = []
+
+    async def get(self, request: Any) -> Response:
+        return await self.aserialized_response(
+            [{"id": 1}, {"id": 2}], many=True, serializer_class=AsyncDataSerializer
+        )
+
+
+@run_async
+async def test_async_serializer_renders_without_hop(hops):
+    response = await AsyncSerializerView.as_view()(factory.get("/"))
+    assert response.data == [{"id": 1}, {"id": 2}]
+    assert hops.count == 0
