@@ -1,4 +1,4 @@
-"""Async-first views: ``AsyncAPIView``, generics, mixins, viewsets, ``ActionConfig``, ``PostFetch``."""
+"""Async-first views: AsyncAPIView, generics, mixins, viewsets, ActionConfig and PostFetch."""
 
 from __future__ import annotations
 

@@ -170,7 +170,10 @@ class AsyncRetrieveModelMixin(drf_mixins.RetrieveModelMixin):
 
 
 class AsyncUpdateModelMixin(drf_mixins.UpdateModelMixin):
-    """Async ``update`` and ``partial_update``; override ``aperform_update`` or ``perform_update``."""
+    """Async ``update`` and ``partial_update``.
+
+    Override ``aperform_update``, or the sync ``perform_update`` (run in a worker thread).
+    """
 
     async def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]
         partial = kwargs.pop("partial", False)

@@ -166,7 +166,7 @@ class AsyncAPIView(AsyncHelpersMixin, APIView):
             self._deny(request, denied)
 
     async def acheck_object_permissions(self, request: Request, obj: Any) -> None:
-        """Raise ``PermissionDenied`` or ``NotAuthenticated`` unless every permission grants ``obj``."""
+        """Raise ``PermissionDenied`` or ``NotAuthenticated`` unless every permission grants obj."""
         pending: list[Any] = []
         permission: Any
         for permission in self.get_permissions():

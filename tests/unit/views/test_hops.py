@@ -16,7 +16,7 @@ from restflow.permissions import AllowAny, IsAuthenticated
 from restflow.test import AsyncAPIRequestFactory
 from restflow.views import AsyncAPIView, AsyncListAPIView
 from tests.viewsapp.serializers import ProductSerializer
-from tests.viewsapp.support import hops, make_catalog, run_async  # noqa: F401
+from tests.viewsapp.support import make_catalog, run_async
 
 factory = AsyncAPIRequestFactory()
 
@@ -162,7 +162,7 @@ def test_list_hops_do_not_grow_with_rows(hops):
 @pytest.mark.django_db
 def test_overridden_get_queryset_costs_one_hop(hops):
     make_catalog(products=3)
-    total, other, response = _list_hops(hops, OverriddenQuerysetList)
+    _, other, response = _list_hops(hops, OverriddenQuerysetList)
     assert len(response.data["results"]) == 3
     assert other == 2
     assert "OverriddenQuerysetList.get_queryset" in hops.names()
