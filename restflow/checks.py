@@ -148,3 +148,4 @@ def register_checks() -> None:
     """
     for check in (check_settings, check_components, check_wiring):
         register(check, TAG)
+    import restflow.authentication.checks  # noqa: F401 - registers the JWT checks (E05x/W05x)

@@ -14,5 +14,7 @@ class AuthenticationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Registers the restflow.E05x / W05x system checks.
-        from restflow.authentication import checks  # noqa: F401
+        from restflow.checks import register_checks
+
+        # Registers the settings checks and, through them, the JWT checks (E05x/W05x).
+        register_checks()
