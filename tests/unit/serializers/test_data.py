@@ -145,7 +145,7 @@ def test_async_to_representation_awaited_by_adata_and_ato_representation():
 
 def test_sync_data_rejects_async_to_representation():
     with pytest.raises(TypeError, match="use adata for async support"):
-        AsyncOut({"name": "a"}).data
+        _ = AsyncOut({"name": "a"}).data
 
 
 def test_ato_representation_of_sync_serializer(products):

@@ -253,7 +253,7 @@ def test_asave_assertions():
         return await valid.adata
 
     run(read)
-    with pytest.raises(AssertionError, match="after `.data`"):
+    with pytest.raises(AssertionError, match=r"after `\.data`"):
         run(valid.asave)
 
 

@@ -23,7 +23,7 @@ def test_attribute_access_reads_writes_deletes():
     del data.size
     assert "size" not in data
     with pytest.raises(AttributeError, match="no key 'missing'"):
-        data.missing
+        _ = data.missing
     with pytest.raises(AttributeError, match="no key 'missing' to delete"):
         del data.missing
 
@@ -123,4 +123,4 @@ def test_validated_data_before_validation_asserts():
         n: int
 
     with pytest.raises(AssertionError):
-        Child(data={}).validated_data
+        _ = Child(data={}).validated_data
