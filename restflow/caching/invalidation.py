@@ -59,9 +59,13 @@ def _on_post_init(sender: type[models.Model], instance: models.Model, **kwargs: 
 
 def _on_pre_save(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
     attnames = _watched_attnames(sender)
-    if not attnames or instance.pk is None or instance._state.adding:
+    if not attnames or instance.pk is None:
         return
     snapshot = instance.__dict__.get(SNAPSHOT_ATTR)
+    if instance._state.adding:
+        # Built by hand with a primary key: the post_init snapshot holds the new
+        # values, not the stored ones.
+        snapshot = None
     missing = [
         attname for name, attname in attnames.items() if snapshot is None or name not in snapshot
     ]
@@ -278,7 +282,13 @@ def _on_post_save(
     )
     attnames = _watched_attnames(sender)
     if attnames:
-        instance.__dict__[SNAPSHOT_ATTR] = _snapshot(instance, attnames)
+        # The snapshot mirrors the stored row: with update_fields only those were written.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            attnames = {name: attname for name, attname in attnames.items() if name in update_fields}
+        snapshot = dict(instance.__dict__.get(SNAPSHOT_ATTR) or {})
+        snapshot.update(_snapshot(instance, attnames))
+        instance.__dict__[SNAPSHOT_ATTR] = snapshot
 
 
 def _on_post_delete(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:

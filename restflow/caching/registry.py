@@ -361,7 +361,7 @@ class CacheRegistry:
                     wrapper.identifier,
                     exc_info=True,
                 )
-        await sync_to_async(_delete_mapped)(wrapper, kwargs)
+        await _adelete_mapped(wrapper, kwargs)
 
 
 async def _await(awaitable: Any) -> Any:
@@ -417,6 +417,23 @@ def _delete_mapped(wrapper: Any, kwargs: Mapping[str, Any]) -> None:
         wrapper.identifier,
     )
     wrapper.invalidate_all()
+
+
+async def _adelete_mapped(wrapper: Any, kwargs: Mapping[str, Any]) -> None:
+    """Async twin of :func:`_delete_mapped`."""
+    if not kwargs:
+        await wrapper.ainvalidate_all()
+        return
+    if wrapper.key_constructor.partition_fields:
+        try:
+            await wrapper.adelete_by_prefix(**kwargs)
+            return
+        except TypeError:
+            pass
+    if _is_complete_call(wrapper, kwargs):
+        await wrapper.adelete_cache(**kwargs)
+        return
+    await wrapper.ainvalidate_all()
 
 
 def _discover_modules() -> tuple[str, ...]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 from typing import Any
 
@@ -55,7 +56,9 @@ class AsyncIODispatcher(Dispatcher):
             task: Any = loop.create_task(job.arun())
             task.add_done_callback(self._done)
         else:
-            task = asyncio.run_coroutine_threadsafe(job.arun(), loop)
+            # A fresh context: the calling sync_to_async thread's context would
+            # make the task's own sync_to_async calls refuse to run (deadlock guard).
+            task = contextvars.Context().run(asyncio.run_coroutine_threadsafe, job.arun(), loop)
             task.add_done_callback(self._done)
         self._tasks.add(task)
 
