@@ -208,8 +208,9 @@ def _merge_meta_fields(cls: type, annotated_names: tuple[str, ...]) -> None:
     if not missing:
         return
     merged = type(fields)([*fields, *missing])
-    cls.Meta = type("Meta", (meta,), {"fields": merged, "__module__": cls.__module__})  # type: ignore[attr-defined]
-    cls.Meta.__qualname__ = f"{cls.__qualname__}.Meta"  # type: ignore[attr-defined]
+    merged_meta = type("Meta", (meta,), {"fields": merged, "__module__": cls.__module__})
+    merged_meta.__qualname__ = f"{cls.__qualname__}.Meta"
+    setattr(cls, "Meta", merged_meta)  # noqa: B010 - mypy rejects assigning to a nested class
 
 
 def describe_annotation(annotation: Any) -> str:

@@ -21,8 +21,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import models
+from rest_framework import ISO_8601, relations, serializers
 from rest_framework import fields as drf_fields
-from rest_framework import relations, serializers
 from rest_framework.fields import SkipField
 from rest_framework.relations import PKOnlyObject
 from rest_framework.settings import api_settings
@@ -50,11 +50,12 @@ def represent_generic(ret: dict[str, Any], field: serializers.Field, instance: A
         attribute = field.get_attribute(instance)
     except SkipField:
         return
+    name = str(field.field_name)
     check_for_none = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
     if check_for_none is None:
-        ret[field.field_name] = None
+        ret[name] = None
     else:
-        ret[field.field_name] = field.to_representation(attribute)
+        ret[name] = field.to_representation(attribute)
 
 
 class _ModelInfo:
@@ -66,18 +67,19 @@ class _ModelInfo:
         self.forward: dict[str, Any] = {}
         self.relations: set[str] = set()
         for field in opts.get_fields():
+            name = str(field.name)
             if field.is_relation:
                 if field.concrete and (field.many_to_one or field.one_to_one):
-                    self.forward[field.name] = field
-                    self.relations.add(field.name)
+                    self.forward[name] = field
+                    self.relations.add(name)
                 elif field.concrete and field.many_to_many:
-                    self.relations.add(field.name)
+                    self.relations.add(name)
                 elif not field.concrete and hasattr(field, "get_accessor_name"):
                     accessor = field.get_accessor_name()
-                    if accessor:
+                    if isinstance(accessor, str):
                         self.relations.add(accessor)
             elif field.concrete:
-                self.values.add(field.name)
+                self.values.add(name)
 
 
 _model_info_cache: dict[type, _ModelInfo] = {}
@@ -125,7 +127,7 @@ def _datetime_timezone(field: serializers.DateTimeField) -> tuple[bool, Any]:
     output_format = getattr(field, "format", api_settings.DATETIME_FORMAT)
     if output_format is None or not isinstance(output_format, str):
         return False, None
-    if output_format.lower() != drf_fields.ISO_8601:
+    if output_format.lower() != ISO_8601:
         return False, None
     zone = field.timezone if hasattr(field, "timezone") else field.default_timezone()
     return zone is not None, zone
@@ -300,7 +302,7 @@ class RowPlan:
         for field in readable:
             kind, getter, extra = _classify(serializer, field, model, for_list)
             self.kinds.append(kind)
-            names.append(field.field_name)
+            names.append(str(field.field_name))
             getters.append(getter)
             bound_fields.append(field)
             extras.append(extra)

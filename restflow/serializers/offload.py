@@ -66,7 +66,7 @@ def needs_thread_for_instance(instance: Any) -> bool:
     return isinstance(instance, QuerySet) and instance._result_cache is None
 
 
-def may_run_user_code(serializer: serializers.BaseSerializer, _depth: int = 0) -> bool:
+def may_run_user_code(serializer: Any, _depth: int = 0) -> bool:
     """Return True when representing with ``serializer`` calls code outside DRF and restflow.
 
     Method fields, field classes or serializers that override

@@ -47,7 +47,8 @@ class AsyncSaveMixin:
         """
         self._check_saveable(kwargs, "save()")
         validated_data = ValidatedData({**self.validated_data, **kwargs})  # type: ignore[attr-defined]
-        method = "update" if self.instance is not None else "create"  # type: ignore[attr-defined]
+        instance: Any = getattr(self, "instance", None)
+        method = "update" if instance is not None else "create"
         hook = getattr(self, method)
         if inspect.iscoroutinefunction(hook):
             raise TypeError(
@@ -56,7 +57,7 @@ class AsyncSaveMixin:
                 f"`await serializer.asave()` can run it."
             )
         if method == "update":
-            result = require_sync(hook(self.instance, validated_data), "asave()")  # type: ignore[attr-defined]
+            result = require_sync(hook(instance, validated_data), "asave()")
         else:
             result = require_sync(hook(validated_data), "asave()")
         assert result is not None, (
@@ -84,8 +85,9 @@ class AsyncSaveMixin:
         """Create or update the instance from ``validated_data`` and return it."""
         self._check_saveable(kwargs, "asave()")
         validated_data = ValidatedData({**self.validated_data, **kwargs})  # type: ignore[attr-defined]
-        if self.instance is not None:  # type: ignore[attr-defined]
-            self.instance = await self._asave_step("update", self.instance, validated_data)  # type: ignore[has-type]
+        instance: Any = getattr(self, "instance", None)
+        if instance is not None:
+            self.instance = await self._asave_step("update", instance, validated_data)
             assert self.instance is not None, (
                 f"{type(self).__name__}: update()/aupdate() returned None instead of the instance."
             )
@@ -164,9 +166,8 @@ class AsyncDataMixin:
             return await self._adata_async_override()
         instance = getattr(self, "instance", None)
         known = needs_thread_for_instance(instance) or may_run_user_code(self)  # type: ignore[arg-type]
-        return await run_on_loop_or_thread(
-            lambda: super(AsyncDataMixin, self).data, known_to_query=known
-        )
+        parent: Any = super()
+        return await run_on_loop_or_thread(lambda: parent.data, known_to_query=known)
 
     async def _adata_async_override(self) -> Any:
         if hasattr(self, "initial_data") and not hasattr(self, "_validated_data"):

@@ -7,7 +7,7 @@ serializers.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models.manager import BaseManager
@@ -53,12 +53,24 @@ class ListSerializer(AsyncDataMixin, serializers.ListSerializer):
 
     _return_container = ReturnList
 
+    @property
+    def _child(self) -> Any:
+        return self.child
+
+    @property
+    def _max_items(self) -> int | None:
+        return getattr(self, "max_length", None)
+
+    @property
+    def _min_items(self) -> int | None:
+        return getattr(self, "min_length", None)
+
     # -- representation -------------------------------------------------
 
     def to_representation(self, data: Any) -> list[Any]:
         """Return the list representation, through the child's fast path when it has one."""
         iterable = data.all() if isinstance(data, BaseManager) else data
-        child = self.child
+        child: Any = self.child
         if isinstance(child, ModelSerializer) and not defined_by_user(
             type(child), "to_representation"
         ):
@@ -75,7 +87,7 @@ class ListSerializer(AsyncDataMixin, serializers.ListSerializer):
         Raise ``TypeError`` when the child's ``create`` is ``async def``.
         """
         return [
-            require_sync(self.child.create(_as_validated(attrs)), "asave()")
+            require_sync(self._child.create(_as_validated(attrs)), "asave()")
             for attrs in validated_data
         ]
 
@@ -121,18 +133,18 @@ class ListSerializer(AsyncDataMixin, serializers.ListSerializer):
         # The same checks, codes and messages as the sync path, before any item runs.
         if html.is_html_input(data):
             data = html.parse_html_list(data, default=[])
-        checks = [
+        checks: list[tuple[bool, str, dict[str, Any]]] = [
             (not isinstance(data, list), "not_a_list", {"input_type": type(data).__name__}),
             (not self.allow_empty and isinstance(data, list) and not data, "empty", {}),
             (
-                self.max_length is not None and len(data) > self.max_length,
+                self._max_items is not None and len(data) > self._max_items,
                 "max_length",
-                {"max_length": self.max_length},
+                {"max_length": self._max_items},
             ),
             (
-                self.min_length is not None and len(data) < self.min_length,
+                self._min_items is not None and len(data) < self._min_items,
                 "min_length",
-                {"min_length": self.min_length},
+                {"min_length": self._min_items},
             ),
         ]
         for failed, code, params in checks:
@@ -145,7 +157,7 @@ class ListSerializer(AsyncDataMixin, serializers.ListSerializer):
         """Validate one item; override together with ``run_child_validation``."""
         if defined_by_user(type(self), "run_child_validation"):
             return await run_in_thread(self.run_child_validation, data)
-        child = self.child
+        child: Any = self.child
         if hasattr(child, "arun_validation"):
             return await child.arun_validation(data)
         return await run_in_thread(child.run_validation, data)
@@ -164,7 +176,7 @@ class ListSerializer(AsyncDataMixin, serializers.ListSerializer):
                 validated.append(value)
         if errors:
             if getattr(api_settings, "LIST_SERIALIZER_ERRORS_AS_DICT", False):
-                raise ValidationError(errors)
+                raise ValidationError(cast(Any, errors))
             raise ValidationError([errors.get(index, {}) for index in range(len(data))])
         return validated
 
@@ -194,7 +206,7 @@ class ListSerializer(AsyncDataMixin, serializers.ListSerializer):
 
     async def acreate(self, validated_data: list[Any]) -> list[Any]:
         """Create one instance per item through the child's async save path."""
-        child = self.child
+        child: Any = self.child
         if hasattr(child, "_asave_step"):
             return [
                 await child._asave_step("create", _as_validated(attrs)) for attrs in validated_data
@@ -277,7 +289,7 @@ class ModelSerializer(
     async def acreate(self, validated_data: Any) -> Any:
         """Create the model instance with the async ORM, then set to-many relations."""
         raise_errors_on_nested_writes("create", self, validated_data)
-        model_class = self.Meta.model
+        model_class: Any = self.Meta.model
         info = model_meta.get_field_info(model_class)
         to_many = {
             name: validated_data.pop(name)
