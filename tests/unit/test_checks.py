@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -256,3 +257,17 @@ def test_check_process_typo():
 def test_check_process_valid():
     result = run_check_process({"EXCEPTIONS": {"ENVELOPE": "problem"}})
     assert "restflow.E" not in result.stderr
+
+
+def test_reference_page_lists_every_id():
+    # Every check id used anywhere in restflow has a section or a row on the page.
+    used = set()
+    for path in (ROOT / "restflow").rglob("*.py"):
+        used.update(re.findall(r"restflow\.[EW]\d{3}", path.read_text()))
+    page = (ROOT / "docs" / "reference" / "checks.md").read_text()
+    missing = sorted(
+        check_id
+        for check_id in used
+        if f"### `{check_id}`" not in page and f"| `{check_id}` |" not in page
+    )
+    assert not missing, f"docs/reference/checks.md does not describe: {', '.join(missing)}"
