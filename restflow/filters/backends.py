@@ -61,6 +61,43 @@ def _django_filter_backend() -> Any:
     return DjangoFilterBackend()
 
 
+# django-filter filter class name -> OpenAPI schema of its value.
+_DJANGO_FILTER_SCHEMAS: dict[str, dict[str, Any]] = {
+    "NumberFilter": {"type": "number"},
+    "BooleanFilter": {"type": "boolean"},
+    "DateFilter": {"type": "string", "format": "date"},
+    "DateTimeFilter": {"type": "string", "format": "date-time"},
+    "IsoDateTimeFilter": {"type": "string", "format": "date-time"},
+    "TimeFilter": {"type": "string", "format": "time"},
+    "DurationFilter": {"type": "string", "format": "duration"},
+    "UUIDFilter": {"type": "string", "format": "uuid"},
+}
+
+
+def django_filter_parameters(filterset_class: Any) -> list[dict[str, Any]]:
+    """Return OpenAPI query parameters for a django-filter FilterSet class."""
+    parameters = []
+    for name, filter_ in filterset_class.base_filters.items():
+        schema: dict[str, Any] = {"type": "string"}
+        for klass in type(filter_).__mro__:
+            if klass.__name__ in _DJANGO_FILTER_SCHEMAS:
+                schema = dict(_DJANGO_FILTER_SCHEMAS[klass.__name__])
+                break
+        choices = filter_.extra.get("choices")
+        if choices and not callable(choices):
+            schema["enum"] = [str(key) for key, _label in choices]
+        parameter: dict[str, Any] = {
+            "name": name,
+            "in": "query",
+            "required": bool(filter_.extra.get("required", False)),
+            "schema": schema,
+        }
+        if filter_.label:
+            parameter["description"] = str(filter_.label)
+        parameters.append(parameter)
+    return parameters
+
+
 class RestflowFilterBackend(BaseFilterBackend):
     """Filter backend for ``filter_backends`` or ``DEFAULT_FILTER_BACKENDS``.
 
@@ -161,7 +198,7 @@ class RestflowFilterBackend(BaseFilterBackend):
         if filterset_class is None:
             return []
         if is_django_filterset(filterset_class):
-            return list(_django_filter_backend().get_schema_operation_parameters(view))
+            return django_filter_parameters(filterset_class)
         return build_filterset_parameters(filterset_class)
 
     def get_schema_fields(self, view: Any) -> list[Any]:

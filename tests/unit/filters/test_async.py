@@ -53,15 +53,21 @@ def make_filterset(threads: list[int]):
 async def test_afilter_queryset_runs_on_the_loop_thread():
     from asgiref.sync import sync_to_async
 
+    from django.db import connections
+
     await sync_to_async(make_catalog)()
-    threads: list[int] = []
-    loop_thread = threading.get_ident()
-    F = make_filterset(threads)
-    queryset = await F(data={"q": "s", "brand": "acme", "price__lte": "20", "order_by": "-name"}).afilter_queryset(
-        Product.objects.all()
-    )
-    assert threads == [loop_thread] * 4
-    assert [product.name async for product in queryset] == ["SQL Basics", "Chess Set"]
+    try:
+        threads: list[int] = []
+        loop_thread = threading.get_ident()
+        F = make_filterset(threads)
+        data = {"q": "s", "brand": "acme", "price__lte": "20", "order_by": "-name"}
+        queryset = await F(data=data).afilter_queryset(Product.objects.all())
+        assert threads == [loop_thread] * 4
+        assert [product.name async for product in queryset] == ["SQL Basics", "Chess Set"]
+    finally:
+        # The ORM's worker thread keeps its own connection; close it so the
+        # PostgreSQL test database can be dropped at the end of the run.
+        await sync_to_async(connections.close_all)()
 
 
 @pytest.mark.anyio
