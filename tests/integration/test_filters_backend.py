@@ -9,9 +9,9 @@ from rest_framework.test import APIClient, APIRequestFactory
 from catalog.models import Product
 from restflow.filters import RestflowFilterBackend
 from tests.filterapp.catalog_data import make_catalog
-from tests.integration import filters_views
+from tests.filterapp import views as filters_views
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.integration.filters_views")]
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.filterapp.views")]
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Views and URLs for the filter backend integration tests (``ROOT_URLCONF`` of those tests)."""
+"""Views and URLs for the filter backend integration tests (used as their ``ROOT_URLCONF``)."""
 
 from __future__ import annotations
 
