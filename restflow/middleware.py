@@ -80,7 +80,7 @@ got_request_exception.connect(_remember_unhandled, dispatch_uid="restflow.middle
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    """Answer a failed CSRF check with a 403 ``csrf_failed`` envelope on envelope paths.
+    """Return a 403 ``csrf_failed`` envelope for a failed CSRF check on envelope paths.
 
     Point Django at it with ``CSRF_FAILURE_VIEW = "restflow.middleware.csrf_failure"``.
     Outside ``ERROR_ENVELOPE_PATHS`` Django's own CSRF failure page is returned.
@@ -176,7 +176,7 @@ class RestflowMiddleware:
         return None
 
     def cache_response(self, request: HttpRequest, response: HttpResponseBase) -> None:
-        """Store ``response`` for later requests, when a caching rule asks for it."""
+        """Store ``response`` for later requests when a caching rule matches it."""
 
     async def aget_cached_response(self, request: HttpRequest) -> HttpResponseBase | None:
         """Async twin of :meth:`get_cached_response`."""

@@ -67,9 +67,10 @@ class EnvelopeResponse(Response):
 class BaseEnvelope:
     """Format errors; subclass and override :meth:`build` (and ``media_type``).
 
-    ``media_type`` is the response's content type. With ``negotiate`` true
+    ``media_type`` is the response's content type. With ``negotiate`` true,
     a DRF view renders the body with the renderer it negotiated (JSON, the
-    browsable API); with it false the body is always JSON of ``media_type``.
+    browsable API). With it false, the body is always JSON sent as
+    ``media_type``.
     """
 
     media_type: str = "application/json"

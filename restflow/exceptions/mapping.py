@@ -1,7 +1,7 @@
 """Describe any exception as an :class:`ErrorInfo`: status, code, message, details, headers.
 
-This is the one table that decides which status and code an exception
-gets; the DRF handler and the middleware both read it, and the envelope
+This module is the one table that maps an exception to a status and a
+code. The DRF handler and the middleware both use it, so the envelope
 components only format what it returns.
 """
 
@@ -35,14 +35,14 @@ UNAVAILABLE_MESSAGE = "The service is temporarily unavailable; try again later."
 INTERNAL_MESSAGE = "Internal server error."
 MALFORMED_MESSAGE = "The multipart request body is malformed."
 
-# DRF's own code for an APIException that names none; it says nothing a
-# client can act on, so the status decides the code instead.
+# DRF's own code for an APIException that names none. A client cannot act
+# on it, so the status decides the code instead.
 _DRF_GENERIC_CODE = "error"
 
 
 @dataclass
 class ErrorInfo:
-    """What an error response must say, before an envelope formats it."""
+    """Status, code, message, details and headers of an error response, before formatting."""
 
     status: int
     code: str
@@ -147,10 +147,19 @@ def _describe_internal(exc: BaseException, expose: bool) -> ErrorInfo:
 def describe_exception(exc: BaseException, *, expose_internal: bool = False) -> ErrorInfo:
     """Return the status, code, message, details and headers for ``exc``.
 
-    Every exception gets an answer; anything not recognised is a 500
+    Every exception gets a result; anything not recognised is a 500
     ``internal_error`` whose message and details show the exception type,
-    text and traceback only when ``expose_internal`` is true.
+    text and traceback only when ``expose_internal`` is true. A 401 with
+    no ``WWW-Authenticate`` challenge becomes a 403 with the same code, as
+    DRF does, because HTTP requires the challenge on every 401.
     """
+    error = _describe(exc, expose_internal)
+    if error.status == 401 and "WWW-Authenticate" not in error.headers:
+        error.status = 403
+    return error
+
+
+def _describe(exc: BaseException, expose_internal: bool) -> ErrorInfo:
     if isinstance(exc, APIException):
         return _describe_restflow(exc)
     if isinstance(exc, drf_exceptions.APIException):

@@ -274,6 +274,12 @@ def test_crash_reraised_by_default_client():
         Client().get("/api/plain/crash/")
 
 
+@pytest.mark.anyio
+async def test_crash_reraised_by_default_client_async():
+    with pytest.raises(RuntimeError, match="secret connection string"):
+        await AsyncClient().get("/api/async/crash/")
+
+
 def test_crash_hides_internals():
     response = Client(raise_request_exception=False).get("/api/plain/crash/")
     assert response.status_code == 500

@@ -274,3 +274,12 @@ def test_handler_details_are_plain_strings():
     details = exception_handler(exc, {}).data["error"]["details"]
     assert details == {"name": ["Too short."]}
     assert type(details["name"][0]) is str
+
+
+def test_401_without_challenge_becomes_403():
+    from restflow.exceptions import APIException
+
+    exc = APIException("Log in first.", code="login_required", status_code=401)
+    response = exception_handler(exc, {})
+    assert response.status_code == 403
+    assert response.data["error"]["code"] == "login_required"
