@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from restflow.responses.events import SSEEvent
+from restflow.responses.renderers import EventStreamRenderer, NDJSONRenderer
 from restflow.responses.response import Response
 from restflow.responses.streaming import (
     NDJSONResponse,
@@ -11,6 +12,8 @@ from restflow.responses.streaming import (
 )
 
 __all__ = [
+    "EventStreamRenderer",
+    "NDJSONRenderer",
     "NDJSONResponse",
     "Response",
     "SSEEvent",

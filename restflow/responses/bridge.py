@@ -12,7 +12,7 @@ import asyncio
 import contextvars
 import threading
 from collections import deque
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator
 from contextlib import aclosing, suppress
 from typing import Any, Generic, TypeVar
 
@@ -30,13 +30,20 @@ class ThreadedIterator(Generic[T]):
 
     The thread starts on the first ``__anext__``/``batches`` call and
     stops after the item it is waiting for when :meth:`stop` is called (it
-    then closes the iterator in that same thread). A producer that blocks
+    then closes the iterator, and calls ``closers``, in that same thread). A producer that blocks
     forever keeps its thread, a daemon, blocked until the process exits.
     The worker closes its Django database connections when it finishes.
     """
 
-    def __init__(self, iterable: Iterable[T], *, max_buffered: int = DEFAULT_MAX_BUFFERED) -> None:
+    def __init__(
+        self,
+        iterable: Iterable[T],
+        *,
+        max_buffered: int = DEFAULT_MAX_BUFFERED,
+        closers: Iterable[Callable[[], object]] = (),
+    ) -> None:
         self._iterable = iterable
+        self._closers = list(closers)
         self._max_buffered = max_buffered
         self._buffer: deque[T] = deque()
         self._condition = threading.Condition()
@@ -120,9 +127,9 @@ class ThreadedIterator(Generic[T]):
                 self._error = exc
         finally:
             try:
-                close = getattr(iterator, "close", None)
-                if close is not None:
-                    close()
+                for closer in (getattr(iterator, "close", None), *self._closers):
+                    if closer is not None:
+                        closer()
             finally:
                 _close_thread_connections()
                 with self._condition:

@@ -229,7 +229,9 @@ class BaseStreamingResponse(StreamingHttpResponse):
                 async for part in content:
                     yield part
             return
-        pump = ThreadedIterator(self.streaming_content)
+        # Wrappers such as map() do not close what they wrap, so the worker
+        # closes the driver (and through it the iterable) itself.
+        pump = ThreadedIterator(self.streaming_content, closers=[self._driver.close])
         try:
             async for batch in pump.batches():
                 yield b"".join(batch)

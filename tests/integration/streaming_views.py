@@ -17,9 +17,17 @@ from pathlib import Path
 
 from django.urls import path
 from rest_framework import serializers
+from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
-from restflow.responses import NDJSONResponse, SSEEvent, SSEResponse, StreamingJSONListResponse
+from restflow.responses import (
+    EventStreamRenderer,
+    NDJSONRenderer,
+    NDJSONResponse,
+    SSEEvent,
+    SSEResponse,
+    StreamingJSONListResponse,
+)
 
 RESPONSES = {
     "json": StreamingJSONListResponse,
@@ -36,10 +44,10 @@ class PointSerializer(serializers.Serializer):
         return obj["n"] * 2
 
 
-def _record(request, name: str) -> None:
+def _record(request, name: str, value: str = "1") -> None:
     directory = request.GET.get("record")
     if directory:
-        (Path(directory) / name).write_text("1")
+        (Path(directory) / name).write_text(value)
 
 
 def _gate(request) -> Path | None:
@@ -84,6 +92,7 @@ async def async_stream(request, kind):
 
     async def produce():
         _record(request, "started")
+        produced = 0
         try:
             for n in range(count):
                 if n == block_at and gate is not None:
@@ -92,14 +101,17 @@ async def async_stream(request, kind):
                 if n == fail_at:
                     raise RuntimeError("producer failed on purpose")
                 yield _item(request, kind, n)
+                produced += 1
         finally:
-            _record(request, "finally")
+            _record(request, "finally", str(produced))
 
     return RESPONSES[kind](produce(), **_kwargs(request, kind))
 
 
 class SyncStreamView(APIView):
     """The same stream from a sync generator, in a plain sync DRF view."""
+
+    renderer_classes = [JSONRenderer, NDJSONRenderer, EventStreamRenderer]
 
     def get(self, request, kind):
         count = int(request.GET.get("count", 3))
@@ -109,6 +121,7 @@ class SyncStreamView(APIView):
 
         def produce():
             _record(request, "started")
+            produced = 0
             try:
                 for n in range(count):
                     if n == block_at and gate is not None:
@@ -117,14 +130,17 @@ class SyncStreamView(APIView):
                     if n == fail_at:
                         raise RuntimeError("producer failed on purpose")
                     yield _item(request, kind, n)
+                    produced += 1
             finally:
-                _record(request, "finally")
+                _record(request, "finally", str(produced))
 
         return RESPONSES[kind](produce(), **_kwargs(request, kind))
 
 
 class EventsView(APIView):
     """A fixed SSE stream with every field, for the real SSE client."""
+
+    renderer_classes = [EventStreamRenderer, JSONRenderer]
 
     def get(self, request):
         def produce():
