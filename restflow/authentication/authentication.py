@@ -1,7 +1,7 @@
 """DRF's authenticators with an async ``aauthenticate`` next to their sync ``authenticate``.
 
 Each class subclasses the DRF class of the same name, so the sync path and
-every message are DRF's; async views call ``aauthenticate``, which does its
+every message are DRF's. Async views call ``aauthenticate``, which does its
 I/O through Django's async auth and ORM APIs.
 """
 

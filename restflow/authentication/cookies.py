@@ -1,10 +1,10 @@
 """Cookie transport for browser clients: tokens in HttpOnly cookies, guarded by CSRF.
 
 With ``AUTH_COOKIE_ENABLED`` the token views also set the access and
-refresh tokens as HttpOnly cookies (``Secure`` and ``SameSite`` from the
-settings), the refresh and logout views accept the refresh cookie in place
-of a body field, and ``JWTAuthentication`` accepts the access cookie when
-no ``Authorization`` header is sent. Any request authenticated by a cookie
+refresh tokens as HttpOnly cookies, with ``Secure`` and ``SameSite`` from
+the settings. The refresh and logout views accept the refresh cookie in
+place of a body field, and ``JWTAuthentication`` accepts the access cookie
+when no ``Authorization`` header is sent. Any request authenticated by a cookie
 must pass Django's CSRF check on unsafe methods, because browsers attach
 cookies to cross-site requests.
 """

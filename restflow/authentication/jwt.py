@@ -335,10 +335,10 @@ class AccessToken(Token):
 class RefreshToken(Token):
     """A long-lived token that mints access tokens (``REFRESH_TOKEN_LIFETIME``).
 
-    A refresh token minted at login starts a family (its ``fam`` claim is
-    its own ``jti``); every token minted from it, including rotated refresh
-    tokens, carries the same family id, so the whole family can be revoked
-    when a rotated refresh token is reused.
+    A refresh token minted at login starts a family: its ``fam`` claim is
+    its own ``jti``. Every token minted from it, rotated refresh tokens
+    included, carries the same family id, so the whole family can be
+    revoked when a rotated refresh token is reused.
     """
 
     expected_type = REFRESH_TOKEN_TYPE

@@ -101,8 +101,8 @@ async def ais_token_revoked(token: Token, backend: BlacklistBackend | None = Non
 def revoke_token(token: Token) -> bool:
     """Blacklist ``token`` until it expires; return True when this call recorded it.
 
-    Raises :class:`BlacklistUnavailable` when the store is down, whatever
-    ``BLACKLIST_FAIL_OPEN`` says: a logout that cannot be recorded must not
+    Raises :class:`BlacklistUnavailable` when the store is down, even with
+    ``BLACKLIST_FAIL_OPEN``, because a logout that was not recorded must not
     look successful.
     """
     try:

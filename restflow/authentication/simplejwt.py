@@ -1,8 +1,8 @@
 """``SimpleJWTAuthentication``: an async adapter for djangorestframework-simplejwt tokens.
 
-For projects moving from simplejwt: tokens it issued keep working in async
+For projects moving from simplejwt, tokens it issued keep working in async
 views, with simplejwt's own settings (``SIMPLE_JWT``), messages and error
-codes; ``RESTFLOW_SETTINGS["JWT"]`` is not read here.
+codes. ``RESTFLOW_SETTINGS["JWT"]`` is not read here.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ class SimpleJWTAuthentication(BaseAuthentication, _SimpleJWTBase):
 
     The sync path is simplejwt's own. The async path validates the token on
     the event loop when that is pure computation, and in a worker thread when
-    simplejwt's blacklist app would query the database; the user is loaded
+    simplejwt's blacklist app would query the database. It loads the user
     with the async ORM. Both paths raise the same simplejwt errors.
     """
 

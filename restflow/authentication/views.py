@@ -6,8 +6,8 @@ Mount them with::
     path("api/auth/token/refresh/", TokenRefreshView.as_view()),
     path("api/auth/token/blacklist/", TokenBlacklistView.as_view()),
 
-Every failure is a 401 whose code names the reason; wrong credentials,
-unknown users and inactive users get the same answer.
+Every failure is a 401 whose code names the reason. Wrong credentials,
+unknown users and inactive users get the same response.
 """
 
 from __future__ import annotations
@@ -135,9 +135,9 @@ class TokenRefreshView(TokenViewBase):
     or a password changed since the token was issued (``CHECK_REVOKE_TOKEN``),
     ends the session. With ``ROTATE_REFRESH_TOKENS`` and the blacklist on,
     the old token is blacklisted first (atomically) and only then is a new
-    pair minted, so a refresh token works once; presenting it again revokes
-    every token of its family, except within ``REFRESH_REUSE_GRACE_PERIOD``,
-    where the pair already minted for it is returned.
+    pair minted, so a refresh token works once. Presenting it again revokes
+    every token of its family. Within ``REFRESH_REUSE_GRACE_PERIOD`` it
+    returns the pair already minted for it instead.
     """
 
     serializer_class = TokenRefreshSerializer
@@ -177,10 +177,10 @@ class TokenRefreshView(TokenViewBase):
 
 
 class TokenBlacklistView(TokenViewBase):
-    """Revoke ``{"refresh"}`` and every token of its login (logout); answer 204.
+    """Revoke ``{"refresh"}`` and every token of its login (logout), then return 204.
 
     Works whether or not ``BLACKLIST_ENABLED`` is on, and repeating it is
-    harmless. A store that cannot record the logout answers 503.
+    harmless. A store that cannot record the logout makes it a 503.
     """
 
     serializer_class = TokenBlacklistSerializer
