@@ -74,10 +74,11 @@ def _field_may_query(field: serializers.Field) -> bool:
 async def call_user_hook(hook: Any, *args: Any) -> Any:
     """Call a user hook from the async path and return its result.
 
-    An ``async def`` hook is awaited. A sync hook runs on the loop; when it
-    uses the sync ORM (Django raises ``SynchronousOnlyOperation`` before the
-    query) it runs again in a worker thread, so keep sync hooks free of
-    side effects before their first query, or write them as ``async def``.
+    An ``async def`` hook is awaited. A sync hook runs on the loop. When it
+    uses the sync ORM, Django raises ``SynchronousOnlyOperation`` before the
+    query and the hook runs again in a worker thread. So keep sync hooks
+    free of side effects before their first query, or write them as
+    ``async def``.
     """
     if inspect.iscoroutinefunction(hook):
         return await hook(*args)

@@ -153,9 +153,9 @@ class AsyncDataMixin:
         The representation runs on the event loop when it needs no query.
         A lazy queryset, or code outside DRF and restflow (method fields,
         custom fields), moves the whole representation to one worker
-        thread; a plain representation that turns out to need a query (a
+        thread. A plain representation that turns out to need a query (a
         related object or deferred field not loaded yet) is rebuilt there.
-        Never one thread hop per row or per field.
+        There is never one thread hop per row or per field.
         """
         return self._adata()
 

@@ -14,11 +14,7 @@ from django.db.models.manager import BaseManager
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.fields import empty
-from rest_framework.serializers import (
-    LIST_SERIALIZER_KWARGS,
-    LIST_SERIALIZER_KWARGS_REMOVE,
-    raise_errors_on_nested_writes,
-)
+from rest_framework.serializers import LIST_SERIALIZER_KWARGS, raise_errors_on_nested_writes
 from rest_framework.settings import api_settings
 from rest_framework.utils import html, model_meta
 from rest_framework.utils.serializer_helpers import ReturnList
@@ -30,6 +26,11 @@ from restflow.serializers.fast import RowPlan, build_plan
 from restflow.serializers.offload import defined_by_user, run_in_thread
 from restflow.serializers.saving import AsyncDataMixin, AsyncSaveMixin
 from restflow.serializers.validated_data import ValidatedData, transform_validated_data
+
+# DRF 3.15+ names the kwargs that stay on the list wrapper only.
+LIST_ONLY_KWARGS: tuple[str, ...] = getattr(
+    serializers, "LIST_SERIALIZER_KWARGS_REMOVE", ("allow_empty", "min_length", "max_length")
+)
 
 __all__ = [
     "HyperlinkedModelSerializer",
@@ -231,7 +232,7 @@ class _RestflowSerializerMixin(AsyncSaveMixin, AsyncDataMixin, AsyncValidationMi
     def many_init(cls, *args: Any, **kwargs: Any) -> serializers.BaseSerializer:
         """Build the ``many=True`` wrapper: ``Meta.list_serializer_class`` or restflow's."""
         list_kwargs: dict[str, Any] = {}
-        for key in LIST_SERIALIZER_KWARGS_REMOVE:
+        for key in LIST_ONLY_KWARGS:
             value = kwargs.pop(key, None)
             if value is not None:
                 list_kwargs[key] = value
@@ -274,14 +275,21 @@ class ModelSerializer(
 
     def to_representation(self, instance: Any) -> Any:
         """Return the representation of one instance, through the fast path when possible."""
-        plan = self.__dict__.get("_restflow_plan")
+        state = self.__dict__
         fields = self.fields
         key = (id(fields), len(fields))
-        if plan is None or self.__dict__.get("_restflow_plan_key") != key:
+        plan = state.get("_restflow_plan")
+        if plan is None or state.get("_restflow_plan_key") != key:
+            # Building a plan costs more than one DRF row, so a serializer
+            # used once (a detail view) keeps DRF's path; the second call (a
+            # nested serializer inside a list) builds the plan.
+            if state.get("_restflow_plan_key") != key:
+                state["_restflow_plan_key"] = key
+                state["_restflow_plan"] = None
+                return super().to_representation(instance)
             plan = build_plan(self, for_list=False)
-            self.__dict__["_restflow_plan"] = plan
-            self.__dict__["_restflow_plan_key"] = key
-        if plan is None:
+            state["_restflow_plan"] = plan if plan is not None else False
+        if plan is False:
             return super().to_representation(instance)
         assert isinstance(plan, RowPlan)
         return plan.row(instance)

@@ -115,6 +115,17 @@ def test_removed_field_after_plan_rebuilds_single_instance_plan():
     assert serializer.to_representation(product) == {"id": 1, "name": "p"}
 
 
+def test_single_instance_plan_built_on_second_call():
+    from restflow.serializers.fast import RowPlan
+
+    _, restflow_cls = pair(["id", "name"])
+    serializer = restflow_cls()
+    serializer.to_representation(make_product())
+    assert serializer.__dict__["_restflow_plan"] is None
+    assert serializer.to_representation(make_product(id=2)) == {"id": 2, "name": "p"}
+    assert isinstance(serializer.__dict__["_restflow_plan"], RowPlan)
+
+
 def test_non_model_serializer_has_no_plan():
     from restflow.serializers import Serializer
 
