@@ -27,7 +27,7 @@ from restflow.authentication.cookies import (
     set_token_cookies,
 )
 from restflow.authentication.errors import KeySettingsError, TokenError
-from restflow.authentication.grace import agrace_pair, aremember_pair
+from restflow.authentication.grace import agrace_pair, amark_rotating, aremember_pair
 from restflow.authentication.jwt import (
     AccessToken,
     RefreshToken,
@@ -161,6 +161,7 @@ class TokenRefreshView(TokenViewBase):
         if blacklist_on and not await aclaim_rotation(token):
             # Another request rotated this token between our check and our claim.
             return await self._reused(token)
+        await amark_rotating(token.jti)
         refresh = RefreshToken.for_user(user, family=token.family or token.jti)
         access = refresh.access_token
         await aremember_pair(token.jti, {"access": access.raw, "refresh": refresh.raw})

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -26,7 +27,7 @@ SECRET = "concurrency-test-secret-" + "z" * 48
 REFRESH = "/api/auth/token/refresh/"
 
 
-def refresh_twice_at_once(store) -> list[int]:
+def refresh_twice_at_once(store, **jwt_overrides) -> list[tuple[int, bytes]]:
     barrier = threading.Barrier(2, timeout=20)
 
     def wait_for_the_other(user) -> bool:
@@ -37,6 +38,7 @@ def refresh_twice_at_once(store) -> list[int]:
         "SIGNING_KEY": SECRET,
         "BLACKLIST_BACKEND": store,
         "USER_AUTHENTICATION_RULE": wait_for_the_other,
+        **jwt_overrides,
     }
     with override_settings(
         RESTFLOW_SETTINGS={"JWT": jwt}, ROOT_URLCONF="tests.unit.authentication.urls"
@@ -44,13 +46,13 @@ def refresh_twice_at_once(store) -> list[int]:
         JWT_BLACKLIST_STORES.reset()
         user = get_user_model().objects.create_user(username=f"racer-{os.getpid()}", password="x")
         token = RefreshToken.for_user(user).raw
-        statuses: list[int] = []
+        results: list[tuple[int, bytes]] = []
         errors: list[BaseException] = []
 
         def send() -> None:
             try:
                 response = APIClient().post(REFRESH, {"refresh": token}, format="json")
-                statuses.append(response.status_code)
+                results.append((response.status_code, response.content))
             except BaseException as exc:  # reported by the assertion below
                 errors.append(exc)
             finally:
@@ -65,17 +67,31 @@ def refresh_twice_at_once(store) -> list[int]:
             thread.join(timeout=60)
         JWT_BLACKLIST_STORES.reset()
     assert errors == []
-    return sorted(statuses)
+    return sorted(results)
 
 
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
 def test_double_refresh_redis_store(redis_url):
     store = RedisBlacklistBackend(redis_url, key_prefix=f"restflow-test-{os.getpid()}-race:")
-    assert refresh_twice_at_once(store) == [200, 401]
+    assert [status for status, _ in refresh_twice_at_once(store)] == [200, 401]
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_double_refresh_model_store_postgres():
-    assert refresh_twice_at_once(ModelBlacklistBackend()) == [200, 401]
+    results = refresh_twice_at_once(ModelBlacklistBackend())
+    assert [status for status, _ in results] == [200, 401]
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_double_refresh_within_grace_window_gets_one_pair(redis_url):
+    store = RedisBlacklistBackend(redis_url, key_prefix=f"restflow-test-{os.getpid()}-grace:")
+    results = refresh_twice_at_once(
+        store,
+        REFRESH_REUSE_GRACE_PERIOD=timedelta(seconds=30),
+        BLACKLIST_CACHE_ALIAS="redis",
+    )
+    assert [status for status, _ in results] == [200, 200]
+    assert results[0][1] == results[1][1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -299,6 +300,18 @@ def test_grace_window_returns_same_pair(jwt_settings, user, client):
     # No family revoke happened: the new refresh token still works.
     new_refresh = first.json()["refresh"]
     assert client.post(REFRESH, {"refresh": new_refresh}, format="json").status_code == 200
+
+
+def test_reuse_after_grace_window_revokes_family(jwt_settings, user, client):
+    jwt_settings(REFRESH_REUSE_GRACE_PERIOD=timedelta(seconds=1))
+    pair = obtain(client).json()
+    first = client.post(REFRESH, {"refresh": pair["refresh"]}, format="json").json()
+    time.sleep(1.5)
+    reuse = client.post(REFRESH, {"refresh": pair["refresh"]}, format="json")
+    assert reuse.status_code == 401
+    assert error_code(reuse) == "token_blacklisted"
+    successor = client.post(REFRESH, {"refresh": first["refresh"]}, format="json")
+    assert error_code(successor) == "token_blacklisted"
 
 
 def test_no_grace_window_by_default(jwt_settings, user, client):
