@@ -109,3 +109,14 @@ def make_catalog(products: int = 5, reviews_per_product: int = 0, start: int = 0
         ]
     )
     return list(Product.objects.order_by("id"))
+
+
+class TextRenderer:
+    """A test request renderer with a charset, for the test client's body encoding."""
+
+    media_type = "text/plain"
+    format = "txt"
+    charset = "utf-8"
+
+    def render(self, data: Any, *args: Any, **kwargs: Any) -> str:
+        return str(data)

@@ -27,6 +27,7 @@ GENERICS = {
 
 urlpatterns = [
     path("api/", include(router.urls)),
+    path("echo/", views.Echo.as_view(), name="echo"),
     *[
         path(f"generic/{name}/", view.as_view(), name=f"generic-{name}")
         for name, view in GENERICS.items()

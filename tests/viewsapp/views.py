@@ -14,6 +14,7 @@ from restflow import pagination
 from restflow.permissions import BasePermission, IsAdminUser, IsAuthenticated
 from restflow.views import (
     ActionConfig,
+    AsyncAPIView,
     AsyncCreateAPIView,
     AsyncDestroyAPIView,
     AsyncListAPIView,
@@ -247,3 +248,26 @@ def paginated_views() -> dict[str, Any]:
         views[f"{kind}-async"] = async_view.as_view()
         views[f"{kind}-sync"] = sync_view.as_view({"get": "list"})
     return views
+
+
+class Echo(AsyncAPIView):
+    """Echo what the view received: user, Authorization header, content type and data."""
+
+    authentication_classes = [SessionAuthentication]
+    permission_classes: list[Any] = []
+
+    async def _echo(self, request: Any) -> Response:
+        return Response(
+            {
+                "method": request.method,
+                "user": None if request.user.is_anonymous else request.user.username,
+                "auth": request.auth,
+                "authorization": request.META.get("HTTP_AUTHORIZATION"),
+                "custom": request.META.get("HTTP_X_CUSTOM"),
+                "content_type": request.content_type,
+                "data": request.data,
+                "query": request.query_params.dict(),
+            }
+        )
+
+    get = post = put = patch = delete = options = _echo
