@@ -33,11 +33,15 @@ def register_actor(actor_name: str = DEFAULT_ACTOR_NAME, queue_name: str = "defa
         import dramatiq
     except ImportError as exc:
         raise missing_package("dramatiq", "dramatiq", exc) from exc
+    # One actor per broker and name: a broker set later (dramatiq.set_broker)
+    # gets its own actor instead of silently reusing one bound to the old broker.
+    broker = dramatiq.get_broker()
+    key = f"{id(broker)}:{actor_name}"
     with _lock:
-        actor = _actors.get(actor_name)
-        if actor is None:
-            actor = dramatiq.actor(_run, actor_name=actor_name, queue_name=queue_name)
-            _actors[actor_name] = actor
+        actor = _actors.get(key)
+        if actor is None or actor.broker is not broker:
+            actor = dramatiq.actor(_run, actor_name=actor_name, queue_name=queue_name, broker=broker)
+            _actors[key] = actor
         return actor
 
 
@@ -69,8 +73,8 @@ class DramatiqDispatcher(Dispatcher):
 
     def enqueue(self, job: InvalidationJob) -> None:
         actor = register_actor(self.actor_name, self.queue)
-        actor.send_with_options(
-            args=(job.rule_ids, job.rule_kwargs),
-            kwargs={"context": job.context},
-            queue_name=self.queue,
+        message = actor.message_with_options(
+            args=(job.rule_ids, job.rule_kwargs), kwargs={"context": job.context}
         )
+        # The actor's queue is fixed when it is declared; a rule may name another.
+        actor.broker.enqueue(message.copy(queue_name=self.queue))
