@@ -3,7 +3,8 @@
 Ids: ``restflow.E001``-``E003`` for the shape of the settings (see
 :class:`restflow.settings.SettingsProblem`), ``restflow.E010`` for a
 component setting that does not resolve, ``restflow.W020``/``W021`` for
-configuration that has no effect. The ``restflow`` app registers them;
+configuration that has no effect, and ``restflow.W022`` (``--deploy``
+only) for internals exposed in 500 responses. The ``restflow`` app registers them;
 the ``restflow.caching`` and ``restflow.authentication`` apps call
 :func:`register_checks` too, which registers each check once however often
 it is called.
@@ -23,6 +24,7 @@ from restflow.settings import DEFAULTS, SETTING_NAME, validate_user_settings
 
 __all__ = [
     "check_components",
+    "check_deploy",
     "check_settings",
     "check_wiring",
     "register_checks",
@@ -140,6 +142,27 @@ def check_wiring(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     return messages
 
 
+def check_deploy(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Warn about settings that are fine in development but leak information in production.
+
+    Runs only with ``manage.py check --deploy``.
+    """
+    user = _user_settings()
+    if validate_user_settings(user):
+        return []
+    exceptions = user.get("EXCEPTIONS", {})
+    if exceptions.get("EXPOSE_INTERNAL_ERRORS") is True:
+        return [
+            Warning(
+                f'{SETTING_NAME}["EXCEPTIONS"]["EXPOSE_INTERNAL_ERRORS"] is True, so 500 '
+                "responses show exception messages and tracebacks to every client.",
+                hint="Remove the key (it then follows DEBUG) or set it to False in production.",
+                id="restflow.W022",
+            )
+        ]
+    return []
+
+
 def register_checks() -> None:
     """Register restflow's checks with Django; calling it again changes nothing.
 
@@ -148,4 +171,5 @@ def register_checks() -> None:
     """
     for check in (check_settings, check_components, check_wiring):
         register(check, TAG)
+    register(check_deploy, TAG, deploy=True)
     import restflow.authentication.checks  # noqa: F401 - registers the JWT checks (E05x/W05x)

@@ -96,7 +96,7 @@ def load(user: Any) -> dict[str, Any]:
     return RestflowSettings(DEFAULTS, lambda: user).to_dict()
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(anything)
 def test_any_value_only_settings_error(user):
     problems = validate_user_settings(user)
@@ -113,7 +113,7 @@ def test_any_value_only_settings_error(user):
         assert set(resolved) >= set(DEFAULTS)
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(nested_dicts)
 def test_nested_dicts_only_settings_error(user):
     problems = validate_user_settings(user)
@@ -128,7 +128,7 @@ def test_nested_dicts_only_settings_error(user):
         assert not problems
 
 
-@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(schema_settings(SCHEMA))
 def test_valid_settings_load(user):
     assert validate_user_settings(user) == []

@@ -17,7 +17,13 @@ from django.core.management.base import SystemCheckError
 from django.test import override_settings
 
 import restflow.checks
-from restflow.checks import check_components, check_settings, check_wiring, register_checks
+from restflow.checks import (
+    check_components,
+    check_deploy,
+    check_settings,
+    check_wiring,
+    register_checks,
+)
 from restflow.registry import Registry
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -194,6 +200,31 @@ def test_w021_quiet_when_installed():
         assert check_wiring() == []
 
 
+# --- W022: deploy only -------------------------------------------------------------------
+
+
+def test_w022_internals_exposed():
+    with with_restflow({"EXCEPTIONS": {"EXPOSE_INTERNAL_ERRORS": True}}):
+        [message] = check_deploy()
+        deploy_ids = [m.id for m in run_checks(include_deployment_checks=True, tags=["restflow"])]
+        normal_ids = [m.id for m in run_checks(tags=["restflow"])]
+    assert message.id == "restflow.W022"
+    assert "EXPOSE_INTERNAL_ERRORS" in message.msg
+    assert "restflow.W022" in deploy_ids
+    assert "restflow.W022" not in normal_ids
+
+
+@pytest.mark.parametrize("value", [None, False])
+def test_w022_quiet(value):
+    with with_restflow({"EXCEPTIONS": {"EXPOSE_INTERNAL_ERRORS": value}}):
+        assert check_deploy() == []
+
+
+def test_w022_quiet_on_invalid_settings():
+    with with_restflow({"EXCEPTIONS": ["EXPOSE_INTERNAL_ERRORS"]}):
+        assert check_deploy() == []
+
+
 # --- registration and the check command ----------------------------------------------------
 
 
@@ -203,6 +234,8 @@ def test_register_checks_idempotent():
     registered = django_checks.registry.registry.get_checks()
     for check in (check_settings, check_components, check_wiring):
         assert registered.count(check) == 1
+    deployment = django_checks.registry.registry.get_checks(include_deployment_checks=True)
+    assert deployment.count(check_deploy) == 1
 
 
 @pytest.mark.django_db
