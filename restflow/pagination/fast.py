@@ -37,9 +37,7 @@ class FastPageNumberPagination(BasePagination):
     page_size_query_param: str | None = None
     page_size_query_description = _("Number of results to return per page.")
     max_page_size: int | None = None
-    invalid_page_message = _(
-        "Invalid page {page_number!r}: {message}. Pass a whole number of 1 or more."
-    )
+    invalid_page_message = _("Invalid page {page_number!r}: {message}.")
     template = "rest_framework/pagination/previous_and_next.html"
 
     def get_page_size(self, request: Request) -> int | None:
@@ -64,9 +62,11 @@ class FastPageNumberPagination(BasePagination):
         try:
             number = int(raw)
         except ValueError:
-            raise NotFound(self._invalid(raw, "That page number is not an integer"))
+            raise NotFound(
+                self._invalid(raw, "that page number is not a whole number; pages start at 1")
+            )
         if number < 1:
-            raise NotFound(self._invalid(raw, "That page number is less than 1"))
+            raise NotFound(self._invalid(raw, "that page number is less than 1; pages start at 1"))
         return number
 
     def _invalid(self, page_number: Any, message: str) -> str:
@@ -81,14 +81,14 @@ class FastPageNumberPagination(BasePagination):
         self.page_number = self.get_page_number(request)
         offset = (self.page_number - 1) * page_size
         if offset > _MAX_OFFSET:
-            raise NotFound(self._invalid(self.page_number, "That page contains no results"))
+            raise NotFound(self._invalid(str(self.page_number), "that page contains no results"))
         return offset, offset + page_size + 1
 
     def _finish(self, rows: list[Any]) -> list[Any]:
         self.has_next = len(rows) > self.page_size_used
         rows = rows[: self.page_size_used]
         if not rows and self.page_number > 1:
-            raise NotFound(self._invalid(self.page_number, "That page contains no results"))
+            raise NotFound(self._invalid(str(self.page_number), "that page contains no results"))
         self.display_page_controls = self.template is not None and (
             self.has_next or self.page_number > 1
         )
