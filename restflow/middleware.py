@@ -102,14 +102,12 @@ class RestflowMiddleware:
        ``TRUST_REQUEST_ID_HEADER`` is set, else generate a uuid4 hex; store
        it on ``request.request_id`` and in the context variable read by
        :class:`restflow.logging.RequestIdFilter`, and echo it on the response;
-    2. a cached response, when :meth:`get_cached_response` returns one;
-    3. the view, through the rest of the middleware chain;
-    4. the envelope, on ``ERROR_ENVELOPE_PATHS``, for a 404 of an unknown
+    2. the rest of the middleware chain and the view, or a cached response
+       when a ``MIDDLEWARE.CACHE_RULES`` route rule matches
+       (:meth:`get_view_response`);
+    3. the envelope, on ``ERROR_ENVELOPE_PATHS``, for a 404 of an unknown
        URL, an exception from a plain Django view (:meth:`process_exception`)
        and an exception that Django turned into a 500 page.
-
-    Override :meth:`get_cached_response` / :meth:`cache_response` and their
-    async twins to add response caching.
     """
 
     sync_capable = True
@@ -129,10 +127,7 @@ class RestflowMiddleware:
             return self.__acall__(request)
         token = self.start_request(request)
         try:
-            response = self.get_cached_response(request)
-            if response is None:
-                response = self.get_response(request)
-                self.cache_response(request, response)
+            response = self.get_view_response(request)
             return self.finish_response(request, response)
         finally:
             if token is not None:
@@ -141,10 +136,7 @@ class RestflowMiddleware:
     async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
         token = self.start_request(request)
         try:
-            response = await self.aget_cached_response(request)
-            if response is None:
-                response = await self.get_response(request)
-                await self.acache_response(request, response)
+            response = await self.aget_view_response(request)
             return self.finish_response(request, response)
         finally:
             if token is not None:
@@ -169,21 +161,30 @@ class RestflowMiddleware:
         request.request_id = request_id  # type: ignore[attr-defined]
         return set_request_id(request_id)
 
-    # --- response caching (filled in by restflow.caching) -------------------
+    # --- response caching ---------------------------------------------------
 
-    def get_cached_response(self, request: HttpRequest) -> HttpResponseBase | None:
-        """Return a cached response for ``request``, or ``None`` to run the view."""
-        return None
+    def get_view_response(self, request: HttpRequest) -> HttpResponseBase:
+        """Return the response of the rest of the chain, through route-rule caching.
 
-    def cache_response(self, request: HttpRequest, response: HttpResponseBase) -> None:
-        """Store ``response`` for later requests when a caching rule matches it."""
+        With ``MIDDLEWARE.CACHE_RULES`` set, a matching GET or HEAD request is
+        served from the cache, or its response stored there, by
+        :func:`restflow.caching.middleware.route_cache_response`. Otherwise
+        the chain is called directly.
+        """
+        if not restflow_settings.MIDDLEWARE.CACHE_RULES:
+            return self.get_response(request)  # type: ignore[no-any-return]
+        # Imported here so projects without cache rules never load restflow.caching.
+        from restflow.caching.middleware import route_cache_response
 
-    async def aget_cached_response(self, request: HttpRequest) -> HttpResponseBase | None:
-        """Async twin of :meth:`get_cached_response`."""
-        return None
+        return route_cache_response(request, self.get_response)  # type: ignore[no-any-return]
 
-    async def acache_response(self, request: HttpRequest, response: HttpResponseBase) -> None:
-        """Async twin of :meth:`cache_response`."""
+    async def aget_view_response(self, request: HttpRequest) -> HttpResponseBase:
+        """Async twin of :meth:`get_view_response`."""
+        if not restflow_settings.MIDDLEWARE.CACHE_RULES:
+            return await self.get_response(request)  # type: ignore[no-any-return]
+        from restflow.caching.middleware import aroute_cache_response
+
+        return await aroute_cache_response(request, self.get_response)  # type: ignore[no-any-return]
 
     # --- errors -------------------------------------------------------------
 

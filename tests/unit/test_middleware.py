@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import uuid
 
 import pytest
 from asgiref.sync import iscoroutinefunction
@@ -364,3 +365,14 @@ def test_csrf_success_passes():
     client.cookies["csrftoken"] = "a" * 32
     response = client.post("/api/plain/form/", {"csrfmiddlewaretoken": "a" * 32})
     assert response.status_code == 200
+
+
+# --- route-rule caching step ----------------------------------------------------------
+
+
+def test_without_rules_view_runs_each_time():
+    token = uuid.uuid4().hex
+    client = Client()
+    first = client.get(f"/api/plain/counter/{token}/")
+    second = client.get(f"/api/plain/counter/{token}/")
+    assert second.json()["calls"] == first.json()["calls"] + 1

@@ -10,6 +10,8 @@ urlpatterns = [
     path("api/drf/<str:name>/", views.drf_raise),
     path("api/drf-no-auth-header/<str:name>/", views.drf_raise_no_auth_header),
     path("api/plain/ok/", views.plain_ok),
+    path("api/plain/counter/<str:token>/", views.plain_counter),
+    path("api/async/counter/<str:token>/", views.async_counter),
     path("api/plain/context/", views.plain_context),
     path("api/async/context/", views.async_context),
     path("api/plain/teapot/", views.plain_teapot),

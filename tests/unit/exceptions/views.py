@@ -222,3 +222,16 @@ def drf_create_then_fail(request: Request) -> Response:
 
     Category.objects.create(name="Rolled back", slug="rolled-back")
     raise serializers.ValidationError({"slug": ["Taken after all."]})
+
+
+_COUNTER = {"calls": 0}
+
+
+def plain_counter(request: HttpRequest, token: str) -> HttpResponse:
+    _COUNTER["calls"] += 1
+    return JsonResponse({"calls": _COUNTER["calls"]})
+
+
+async def async_counter(request: HttpRequest, token: str) -> HttpResponse:
+    _COUNTER["calls"] += 1
+    return JsonResponse({"calls": _COUNTER["calls"]})
