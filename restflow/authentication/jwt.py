@@ -9,6 +9,7 @@ that links every token descended from one login.
 
 from __future__ import annotations
 
+import inspect
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, ClassVar
 
 import jwt
+from asgiref.sync import sync_to_async
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.module_loading import import_string
 from typing_extensions import Self
@@ -48,6 +50,7 @@ __all__ = [
     "RefreshToken",
     "Token",
     "TokenError",
+    "auser_passes_rule",
     "build_jwt_payload",
     "decode_token",
     "default_user_authentication_rule",
@@ -56,9 +59,12 @@ __all__ = [
     "get_leeway",
     "get_now_time",
     "get_password_hash",
+    "get_token_blacklist_backend",
     "get_user_authentication_rule",
     "get_verifying_key",
     "password_hash_matches",
+    "resolve_token_blacklist_backend",
+    "user_passes_rule",
     "validate_algorithm",
     "validate_signing_key_shape",
     "validate_user_id_field",
@@ -112,6 +118,34 @@ def get_user_authentication_rule() -> Callable[[Any], bool]:
             f"{setting_path('JWT', 'USER_AUTHENTICATION_RULE')} = {rule!r} cannot be imported "
             f"({exc}). Give a dotted path to a function user -> bool."
         ) from exc
+
+
+def user_passes_rule(user: Any) -> bool:
+    """Return ``USER_AUTHENTICATION_RULE(user)``; an async rule must be awaited instead.
+
+    Raises ``TypeError`` naming :func:`auser_passes_rule` when the rule is
+    a coroutine function, because its unawaited result would be truthy.
+    """
+    from restflow.helpers import require_sync
+
+    return bool(require_sync(get_user_authentication_rule()(user), "auser_passes_rule()"))
+
+
+async def auser_passes_rule(user: Any) -> bool:
+    """Async twin of :func:`user_passes_rule`.
+
+    An async rule is awaited; a sync rule other than the default runs in a
+    worker thread, because it may query the database.
+    """
+    rule = get_user_authentication_rule()
+    if rule is default_user_authentication_rule:
+        return rule(user)
+    if inspect.iscoroutinefunction(rule):
+        return bool(await rule(user))
+    result = await sync_to_async(rule, thread_sensitive=True)(user)
+    if inspect.isawaitable(result):
+        result = await result
+    return bool(result)
 
 
 def validate_user_id_field(field_name: str, allowlist: Any = None) -> str:
@@ -392,3 +426,42 @@ class RefreshToken(Token):
         return RefreshToken(
             payload=payload, raw=encode_token(payload), token_type=REFRESH_TOKEN_TYPE
         )
+
+
+def resolve_token_blacklist_backend(spec: Any) -> Any:
+    """Return a blacklist store for ``spec``: a registered name, dotted path, class or instance.
+
+    Raises ``ComponentError`` (an ``ImproperlyConfigured``) naming the
+    setting and the registered names when ``spec`` cannot be used.
+    """
+    from restflow.registry import JWT_BLACKLIST_STORES
+
+    if not isinstance(spec, (str, type)):
+        JWT_BLACKLIST_STORES.resolve(spec)
+        return spec
+    return JWT_BLACKLIST_STORES.resolve(spec)()
+
+
+def get_token_blacklist_backend() -> Any:
+    """Return the configured blacklist store (``BLACKLIST_BACKEND``)."""
+    from restflow.authentication.revocation import get_blacklist_backend
+
+    return get_blacklist_backend()
+
+
+_MOVED = {
+    "BlacklistBackend": "restflow.authentication.blacklist.base",
+    "CacheBlacklistBackend": "restflow.authentication.blacklist.cache",
+    "ModelBlacklistBackend": "restflow.authentication.blacklist.model",
+}
+
+
+def __getattr__(name: str) -> Any:
+    # Earlier releases defined the stores here, and settings may still name
+    # "restflow.authentication.jwt.CacheBlacklistBackend".
+    module = _MOVED.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)

@@ -31,8 +31,8 @@ from restflow.authentication.grace import agrace_pair, amark_rotating, aremember
 from restflow.authentication.jwt import (
     AccessToken,
     RefreshToken,
+    auser_passes_rule,
     get_jwt_settings,
-    get_user_authentication_rule,
 )
 from restflow.authentication.jwt_authentication import JWTAuthentication, get_header_types
 from restflow.authentication.revocation import (
@@ -121,7 +121,7 @@ class TokenObtainView(TokenViewBase):
         user = await aauthenticate(
             request=request._request, username=body["username"], password=body["password"]
         )
-        if user is None or not get_user_authentication_rule()(user):
+        if user is None or not await auser_passes_rule(user):
             raise _no_account()
         # A TokenError here is a server-side key problem (restflow.E051/E052), hence a 500.
         refresh = RefreshToken.for_user(user)
@@ -152,7 +152,7 @@ class TokenRefreshView(TokenViewBase):
             return await self._reused(token)
 
         user = await JWTAuthentication().aget_user(token)
-        if not get_user_authentication_rule()(user):
+        if not await auser_passes_rule(user):
             raise _no_account()
 
         if not jwt_settings.ROTATE_REFRESH_TOKENS:

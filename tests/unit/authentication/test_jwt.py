@@ -186,3 +186,34 @@ def test_expired_message(jwt_settings, user):
     raw = pyjwt.encode(payload, HMAC_SECRET, algorithm="HS256")
     with pytest.raises(TokenError, match="expired"):
         AccessToken.verify(raw)
+
+
+def test_sync_rule_check_rejects_async_rule(jwt_settings, user):
+    from restflow.authentication.jwt import user_passes_rule
+
+    jwt_settings(USER_AUTHENTICATION_RULE="tests.unit.authentication.urls.async_allow_everyone")
+    with pytest.raises(TypeError, match="auser_passes_rule"):
+        user_passes_rule(user)
+    jwt_settings()
+    assert user_passes_rule(user) is True
+
+
+def test_old_store_paths_still_import():
+    from restflow.authentication import jwt as jwt_module
+    from restflow.authentication.blacklist.cache import CacheBlacklistBackend
+
+    assert jwt_module.CacheBlacklistBackend is CacheBlacklistBackend
+    with pytest.raises(AttributeError):
+        jwt_module.NoSuchThing  # noqa: B018
+
+
+def test_resolve_token_blacklist_backend(jwt_settings):
+    from restflow.authentication.blacklist.model import ModelBlacklistBackend
+    from restflow.authentication.jwt import resolve_token_blacklist_backend
+    from restflow.registry import ComponentError
+
+    assert isinstance(resolve_token_blacklist_backend("model"), ModelBlacklistBackend)
+    instance = ModelBlacklistBackend()
+    assert resolve_token_blacklist_backend(instance) is instance
+    with pytest.raises(ComponentError, match="BLACKLIST_BACKEND"):
+        resolve_token_blacklist_backend("nowhere")

@@ -113,6 +113,23 @@ def test_obtain_rule_rejects(jwt_settings, user, client):
     assert error_code(response) == "no_active_account"
 
 
+def test_async_rule_is_awaited(jwt_settings, user, client):
+    jwt_settings(USER_AUTHENTICATION_RULE="tests.unit.authentication.urls.async_reject_everyone")
+    response = obtain(client)
+    assert response.status_code == 401
+    assert error_code(response) == "no_active_account"
+    jwt_settings(USER_AUTHENTICATION_RULE="tests.unit.authentication.urls.async_allow_everyone")
+    assert obtain(client).status_code == 200
+
+
+def test_sync_rule_with_query_runs_in_thread(jwt_settings, user, client):
+    jwt_settings(USER_AUTHENTICATION_RULE="tests.unit.authentication.urls.staff_or_in_a_group")
+    pair = obtain(client)
+    assert pair.status_code == 200
+    refreshed = client.post(REFRESH, {"refresh": pair.json()["refresh"]}, format="json")
+    assert refreshed.status_code == 200
+
+
 def test_access_token_authenticates_and_missing_one_is_401(jwt_settings, user, client):
     access = obtain(client).json()["access"]
     anonymous = client.get(ME)
