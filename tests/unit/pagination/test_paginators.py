@@ -132,7 +132,7 @@ def test_page_size_follows_settings(use_async):
 @pytest.mark.parametrize("use_async", [False, True])
 def test_fast_page_past_end_is_not_found(use_async):
     paginator = make(pagination.FastPageNumberPagination, page_size=7)
-    with pytest.raises(NotFound, match="'2'.*contains no results"):
+    with pytest.raises(NotFound, match=r"'2'.*contains no results"):
         paginate(paginator, ITEMS, "page=2", use_async)
 
 
