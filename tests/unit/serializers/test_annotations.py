@@ -68,7 +68,7 @@ def test_classvar_and_private_names_are_not_fields():
     assert Profile.kind == "profile"
 
 
-def test_default_from_class_body_is_used_and_removed_from_class():
+def test_class_body_default_used():
     serializer = Profile(
         data={
             "name": "a",

@@ -138,7 +138,7 @@ class AsyncOut(Serializer):
         return {"name": instance["name"].upper()}
 
 
-def test_async_to_representation_awaited_by_adata_and_ato_representation():
+def test_async_to_representation_awaited():
     assert run(read_adata, AsyncOut({"name": "a"})) == {"name": "A"}
     assert run(AsyncOut().ato_representation, {"name": "b"}) == {"name": "B"}
 

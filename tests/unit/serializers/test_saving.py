@@ -10,6 +10,7 @@ import pytest
 from asgiref.sync import async_to_sync
 from catalog.models import Brand, Category, Product
 from django.utils import timezone
+from rest_framework.exceptions import ValidationError
 
 from restflow.serializers import ModelSerializer, Serializer
 from tests.serializerapp.models import Owner, Specimen, Tag
@@ -147,7 +148,7 @@ class NoteSerializer(Serializer):
         return instance
 
 
-def test_plain_serializer_sync_create_runs_in_thread_on_async_path():
+def test_asave_runs_sync_create_in_thread():
     async def main():
         serializer = NoteSerializer(data={"name": "n"})
         assert await serializer.ais_valid()
@@ -159,7 +160,7 @@ def test_plain_serializer_sync_create_runs_in_thread_on_async_path():
     assert Category.objects.filter(pk=instance.pk).exists()
 
 
-def test_plain_serializer_sync_update_runs_in_thread_on_async_path():
+def test_asave_runs_sync_update_in_thread():
     category = Category.objects.create(name="old", slug="old")
 
     async def main():
@@ -196,7 +197,7 @@ def test_plain_serializer_acreate_and_aupdate_awaited():
     assert Category.objects.get(pk=created.pk).name == "changed"
 
 
-def test_async_def_create_is_awaited_by_asave_and_rejected_by_save():
+def test_async_create_awaited_or_rejected():
     class AsyncCreate(Serializer):
         name: str
 
@@ -225,7 +226,7 @@ def test_plain_serializer_without_create_names_both_methods():
         run(serializer.asave)
 
 
-def test_model_serializer_user_sync_create_wins_over_builtin_acreate():
+def test_user_create_beats_builtin_acreate():
     class Custom(CategorySerializer):
         def create(self, validated_data):
             validated_data["description"] = "set by create"
@@ -365,7 +366,7 @@ def test_many_true_asave_with_plain_child_acreate():
     assert [c.name for c in run(serializer.asave)] == ["x", "y"]
 
 
-def test_sync_validate_hook_using_orm_works_on_async_path():
+def test_sync_hook_with_orm_on_async_path():
     Category.objects.create(name="taken", slug="taken")
 
     class Checked(Serializer):
@@ -373,10 +374,8 @@ def test_sync_validate_hook_using_orm_works_on_async_path():
 
         def validate_slug(self, value):
             if Category.objects.filter(slug=value).exists():
-                raise ValueError_("slug taken")
+                raise ValidationError("slug taken")
             return value
-
-    from rest_framework.exceptions import ValidationError as ValueError_
 
     taken = Checked(data={"slug": "taken"})
     assert run(taken.ais_valid) is False

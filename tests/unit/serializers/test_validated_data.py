@@ -69,7 +69,7 @@ def test_to_json_converts_known_types():
     assert type(data.__json__()) is dict
 
 
-def test_to_json_user_default_runs_first_and_falls_back():
+def test_to_json_user_default_first():
     class Point:
         pass
 
