@@ -156,12 +156,14 @@ class Field(drf_fields.Field):
         "variant_of",
         "lookup_spec",
         "explicit_help_text",
+        "match_whole",
     )
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Field:
         clone = super().__deepcopy__(memo)
         for name in self._FILTER_STATE:
-            setattr(clone, name, getattr(self, name))
+            if hasattr(self, name):
+                setattr(clone, name, getattr(self, name))
         return clone
 
     @property
@@ -275,10 +277,9 @@ class Field(drf_fields.Field):
         twin = self.clone(
             negate=not self.negate, lookups=None, required=False, default=drf_fields.empty
         )
-        twin.db_field = self.db_field
-        twin.variant_of = self.variant_of
-        twin.lookup_spec = self.lookup_spec
-        twin.explicit_help_text = self.explicit_help_text
+        for name in self._FILTER_STATE:
+            if name not in ("negate", "lookups") and hasattr(self, name):
+                setattr(twin, name, getattr(self, name))
         return twin
 
     # --- reading and parsing -----------------------------------------------
@@ -583,7 +584,10 @@ class MultipleChoiceField(Field, drf_fields.MultipleChoiceField):
 class ListField(Field, drf_fields.ListField):
     """A list of ``child`` values from repeated keys and ``,``-separated values.
 
-    An empty list (``?ids=``) is invalid unless ``allow_empty=True``;
+    The base parameter matches rows whose column is any of the items
+    (``__in``); ``match_whole=True`` compares the whole list instead, as an
+    ``ArrayField`` column needs. An empty list (``?ids=``) is invalid unless
+    ``allow_empty=True``;
     ``min_length``/``max_length`` bound the number of items; ``separator``
     (``","``) splits values and ``None`` turns splitting off.
     """
@@ -597,8 +601,16 @@ class ListField(Field, drf_fields.ListField):
         "not_a_list": _message("Expected a list of values, not {input}."),
     }
 
-    def __init__(self, *, child: Any = None, separator: str | None = ",", **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        child: Any = None,
+        separator: str | None = ",",
+        match_whole: bool = False,
+        **kwargs: Any,
+    ) -> None:
         kwargs.setdefault("allow_empty", False)
+        self.match_whole = match_whole
         if child is None:
             child = StringField()
         if isinstance(child, Field):
@@ -618,6 +630,13 @@ class ListField(Field, drf_fields.ListField):
         if isinstance(data, (str, bytes)) or not hasattr(data, "__iter__"):
             self.fail("not_a_list", input=data)
         return super().to_internal_value(list(data))
+
+    def get_filter_path(self) -> str | None:
+        # A list compared with a scalar column matches any item; an array
+        # column (``match_whole``) compares the whole list.
+        if self.filter_by is None and self.method is None and self.db_field:
+            return self.db_field if self.match_whole else f"{self.db_field}{LOOKUP_SEP}in"
+        return super().get_filter_path()
 
 
 LOOKUP_SET = known_lookup_names

@@ -18,7 +18,7 @@ from rest_framework.serializers import SerializerMetaclass
 
 from restflow.filters import postgres_support
 from restflow.filters.annotations import build_filter_field
-from restflow.filters.fields import Field
+from restflow.filters.fields import Field, ListField
 from restflow.filters.lookups import validate_lookup_name
 from restflow.filters.modelgen import RelatedField, extract_model_fields, resolve_model_path
 from restflow.filters.options import FilterOptions, build_options
@@ -201,7 +201,8 @@ class FilterMetaClass(SerializerMetaclass):
 def _copy_with(field: Field, **overrides: Any) -> Field:
     clone = field.clone(**overrides)
     for attr in Field._FILTER_STATE:
-        setattr(clone, attr, getattr(field, attr))
+        if hasattr(field, attr):
+            setattr(clone, attr, getattr(field, attr))
     return clone
 
 
@@ -258,6 +259,10 @@ def _expand(owner: str, base_fields: dict[str, Field], options: FilterOptions) -
         field = _copy_with(original)
         field.ensure_db_field(key)
         _check_model_path(owner, key, field, options)
+        if isinstance(field, ListField) and "match_whole" not in field._kwargs:  # type: ignore[attr-defined]
+            column = _model_field_for(options, field)
+            # A list filter on an ArrayField column compares whole arrays.
+            field.match_whole = column is not None and column.get_internal_type() == "ArrayField"
         if field.allow_negate is None:
             field.allow_negate = options.allow_negate and field.method is None
         add(key, field)

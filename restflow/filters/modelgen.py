@@ -107,6 +107,7 @@ def _value_field_for(model_field: models.Field, kwargs: dict[str, Any]) -> ff.Fi
     if internal == "ArrayField":
         base = _value_field_for(model_field.base_field, {})  # type: ignore[attr-defined]
         kwargs.setdefault("lookups", [])
+        kwargs.setdefault("match_whole", True)
         return ff.ListField(child=base, **kwargs)
     if internal == "JSONField":
         from restflow.filters.postgres import JSONValueField

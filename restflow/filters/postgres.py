@@ -235,6 +235,11 @@ class RangeField(ListField):
         self._kwargs.pop("model_field", None)  # type: ignore[attr-defined]
         self._kwargs["kind"] = kind  # type: ignore[attr-defined]
 
+    def get_filter_path(self) -> str | None:
+        if self.filter_by is None and self.method is None and self.db_field:
+            return self.db_field
+        return super().get_filter_path()
+
     def to_query_value(self, value: Any) -> Any:
         ranges = _postgres_import("django.db.backends.postgresql.psycopg_any")
         low, high = value

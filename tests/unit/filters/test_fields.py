@@ -194,3 +194,10 @@ def test_clone_keeps_arguments_and_applies_overrides():
 
 def test_bare_field_is_a_drf_field():
     assert issubclass(Field, __import__("rest_framework").fields.Field)
+
+
+def test_list_field_base_matches_any_item():
+    field = ListField(child=IntegerField(), db_field="stock")
+    assert field.get_filter_path() == "stock__in"
+    whole = ListField(child=IntegerField(), db_field="scores", match_whole=True)
+    assert whole.get_filter_path() == "scores"

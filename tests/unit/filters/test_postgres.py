@@ -123,6 +123,21 @@ def test_model_array_field_is_generated(articles):
             fields = ["tags"]
 
     assert titles(run(F, {"tags": "garden"})) == ["Gardening basics"]
+    assert titles(run(F, {"tags": "python,packaging"})) == ["Python packaging"]
+
+
+@on_postgres
+def test_declared_list_on_array_column_compares_whole_arrays(articles):
+    from tests.pgapp.models import Article
+
+    class F(FilterSet):
+        tags = ListField(child=StringField(), lookups=["pg_array"])
+
+        class Meta:
+            model = Article
+
+    assert titles(run(F, {"tags": "nature,python"})) == ["Pythons in the wild"]
+    assert titles(run(F, {"tags!": "garden"})) == ["Python packaging", "Pythons in the wild", "Café culture"]
 
 
 @on_postgres
