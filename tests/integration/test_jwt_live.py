@@ -40,7 +40,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[services.Server
     pythonpath = os.pathsep.join(
         [str(workdir), str(services.ROOT), str(services.ROOT / "example_project")]
     )
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "jwt_live_settings", "PYTHONPATH": pythonpath}
+    # The server uses its own SQLite file, so the suite's DATABASE_URL (and the
+    # PostgreSQL-only test apps it switches on) must not reach it.
+    overrides = {"PYTHONPATH": pythonpath, "DATABASE_URL": ""}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "jwt_live_settings", **overrides}
     setup = (
         "import django; django.setup();"
         "from django.core.management import call_command;"
@@ -53,7 +56,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[services.Server
     )
     assert result.returncode == 0, result.stderr
     with services.uvicorn_server(
-        "conf.asgi:application", settings_module="jwt_live_settings", env={"PYTHONPATH": pythonpath}
+        "conf.asgi:application", settings_module="jwt_live_settings", env=overrides
     ) as process:
         yield process
 
