@@ -5,11 +5,12 @@ Shared by ``@cache_response`` and the middleware's route rules.
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.http import HttpResponse
-from django.utils.cache import cc_delim_re
 
 __all__ = [
     "CACHEABLE_METHODS",
@@ -27,6 +28,8 @@ _NOT_STORED = frozenset(
     {"set-cookie", "content-length", "date", "x-request-id", "connection", "transfer-encoding"}
     | {name.lower() for name in STATUS_HEADERS}
 )
+# Splits Cache-Control and Vary values on their commas.
+cc_delim_re = re.compile(r"\s*,\s*")
 _PRIVATE_DIRECTIVES = frozenset({"private", "no-store", "no-cache"})
 
 

@@ -1,0 +1,180 @@
+"""@cache_response on DRF views, @api_view functions and async views."""
+
+from __future__ import annotations
+
+import base64
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import AsyncClient, Client, override_settings
+from rest_framework.authtoken.models import Token
+
+from tests.cacheapp.views import CALLS
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("cache_urls"),
+]
+
+
+@pytest.fixture
+def cache_urls():
+    CALLS.clear()
+    with override_settings(ROOT_URLCONF="tests.cacheapp.urls"):
+        yield
+
+
+def _token_client(username: str) -> Client:
+    user = User.objects.create_user(username, password="pw")
+    token = Token.objects.create(user=user)
+    return Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+
+
+def test_two_users_never_share_a_cached_response():
+    alice = _token_client("alice")
+    bob = _token_client("bob")
+    assert alice.get("/api/whoami/").json() == {"user": "alice"}
+    assert bob.get("/api/whoami/").json() == {"user": "bob"}
+    assert alice.get("/api/whoami/").json() == {"user": "alice"}
+    assert bob.get("/api/whoami/").json() == {"user": "bob"}
+    assert CALLS["whoami"] == 2
+
+
+def test_session_and_basic_credentials_never_share_either():
+    carol = User.objects.create_user("carol", password="pw")
+    dave = User.objects.create_user("dave", password="pw")
+    session = Client()
+    session.force_login(carol)
+    basic = Client(HTTP_AUTHORIZATION="Basic " + base64.b64encode(b"dave:pw").decode())
+    assert session.get("/api/whoami/").json() == {"user": "carol"}
+    assert basic.get("/api/whoami/").json() == {"user": "dave"}
+    assert session.get("/api/whoami/").json() == {"user": "carol"}
+    assert basic.get("/api/whoami/").json() == {"user": "dave"}
+    assert carol.pk != dave.pk
+
+
+def test_anonymous_request_to_an_authenticated_endpoint_is_not_cached():
+    assert Client().get("/api/whoami/").status_code in (401, 403)
+    assert Client().get("/api/whoami/").status_code in (401, 403)
+    assert CALLS["whoami"] == 0
+
+
+def test_miss_then_hit_returns_the_same_body(make_product):
+    product = make_product()
+    client = Client()
+    first = client.get(f"/api/products/{product.pk}/")
+    second = client.get(f"/api/products/{product.pk}/")
+    assert first["X-Cache-Status"] == "MISS"
+    assert second["X-Cache-Status"] == "HIT"
+    assert second.content == first.content
+    assert second["Content-Type"] == first["Content-Type"]
+    assert "X-Cached-At" in second and "X-Cache-Expires-At" in second
+    assert CALLS["product"] == 1
+
+
+def test_saving_the_product_invalidates_its_response(make_product):
+    product = make_product()
+    other = make_product()
+    client = Client()
+    client.get(f"/api/products/{product.pk}/")
+    client.get(f"/api/products/{other.pk}/")
+    product.price = Decimal("99.00")
+    product.save()
+    fresh = client.get(f"/api/products/{product.pk}/")
+    assert fresh["X-Cache-Status"] == "MISS"
+    assert fresh.json()["price"] == "99.00"
+    assert client.get(f"/api/products/{other.pk}/")["X-Cache-Status"] == "HIT"
+
+
+def test_accept_header_gets_its_own_entry(make_product):
+    product = make_product()
+    client = Client()
+    json_response = client.get(f"/api/products/{product.pk}/", HTTP_ACCEPT="application/json")
+    html_response = client.get(f"/api/products/{product.pk}/", HTTP_ACCEPT="text/html")
+    assert json_response["Content-Type"].startswith("application/json")
+    assert html_response["Content-Type"].startswith("text/html")
+    assert html_response["X-Cache-Status"] == "MISS"
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["status=201", "status=404", "cookie=1", "cache_control=private", "cache_control=no-store", "vary=*"],
+)
+def test_unsafe_responses_are_never_stored(query):
+    client = Client()
+    client.get(f"/api/behaviour/?{query}")
+    second = client.get(f"/api/behaviour/?{query}")
+    assert CALLS["behaviour"] == 2
+    assert "X-Cache-Status" not in second
+
+
+def test_response_vary_headers_split_the_entries():
+    client = Client()
+    first = client.get("/api/behaviour/?vary=X-Tenant", HTTP_X_TENANT="a")
+    again = client.get("/api/behaviour/?vary=X-Tenant", HTTP_X_TENANT="a")
+    other = client.get("/api/behaviour/?vary=X-Tenant", HTTP_X_TENANT="b")
+    assert first["X-Cache-Status"] == "MISS"
+    assert again["X-Cache-Status"] == "HIT"
+    assert other["X-Cache-Status"] == "MISS"
+    assert CALLS["behaviour"] == 2
+
+
+def test_unsafe_methods_are_not_cached():
+    client = Client()
+    client.post("/api/behaviour/")
+    client.post("/api/behaviour/")
+    assert CALLS["behaviour-post"] == 2
+
+
+def test_api_view_function(make_product):
+    make_product()
+    client = Client()
+    first = client.get("/api/categories/")
+    second = client.get("/api/categories/")
+    assert (first["X-Cache-Status"], second["X-Cache-Status"]) == ("MISS", "HIT")
+    assert second.json() == first.json()
+    assert CALLS["categories"] == 1
+
+
+def test_query_strings_get_their_own_entries():
+    client = Client()
+    client.get("/api/behaviour/?page=1")
+    client.get("/api/behaviour/?page=2")
+    client.get("/api/behaviour/?page=1")
+    assert CALLS["behaviour"] == 2
+
+
+async def test_async_view_miss_then_hit(make_product):
+    from asgiref.sync import sync_to_async
+
+    product = await sync_to_async(make_product)()
+    client = AsyncClient()
+    first = await client.get(f"/api/async-products/{product.pk}/")
+    second = await client.get(f"/api/async-products/{product.pk}/")
+    assert first.status_code == 200
+    assert (first["X-Cache-Status"], second["X-Cache-Status"]) == ("MISS", "HIT")
+    assert second.json() == {"id": product.pk, "price": "10.00"}
+    assert CALLS["async-product"] == 1
+    product.price = Decimal("5.00")
+    await sync_to_async(product.save)()
+    third = await client.get(f"/api/async-products/{product.pk}/")
+    assert third["X-Cache-Status"] == "MISS"
+    assert third.json()["price"] == "5.00"
+
+
+async def test_plain_async_django_view_keys_by_session_user():
+    from asgiref.sync import sync_to_async
+
+    erin = await sync_to_async(User.objects.create_user)("erin", password="pw")
+    frank = await sync_to_async(User.objects.create_user)("frank", password="pw")
+    erin_client = AsyncClient()
+    frank_client = AsyncClient()
+    await erin_client.aforce_login(erin)
+    await frank_client.aforce_login(frank)
+    assert (await erin_client.get("/api/plain-async/")).json() == {"user": "erin"}
+    assert (await frank_client.get("/api/plain-async/")).json() == {"user": "frank"}
+    hit = await erin_client.get("/api/plain-async/")
+    assert hit.json() == {"user": "erin"}
+    assert hit["X-Cache-Status"] == "HIT"
+    assert CALLS["plain-async"] == 2

@@ -1,0 +1,124 @@
+"""Route-rule caching in RestflowMiddleware: settings-only caching of existing views."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.test import AsyncClient, Client, override_settings
+
+from restflow.caching.middleware import CacheRuleError, parse_cache_rules
+from tests.cacheapp.views import CALLS
+
+RULES = [
+    {
+        "path": r"^/api/route-products/$",
+        "ttl": 60,
+        "invalidates_on": ["catalog.Product"],
+    }
+]
+
+
+@pytest.fixture
+def route_rules():
+    CALLS.clear()
+    with override_settings(
+        ROOT_URLCONF="tests.cacheapp.urls", RESTFLOW_SETTINGS={"MIDDLEWARE": {"CACHE_RULES": RULES}}
+    ):
+        yield
+
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.mark.usefixtures("route_rules")
+def test_route_rule_caches_a_view_without_a_decorator(make_product):
+    make_product()
+    client = Client()
+    first = client.get("/api/route-products/")
+    second = client.get("/api/route-products/")
+    assert (first["X-Cache-Status"], second["X-Cache-Status"]) == ("MISS", "HIT")
+    assert second.json() == first.json()
+    assert "X-Request-ID" in second
+    assert CALLS["route-products"] == 1
+
+
+@pytest.mark.usefixtures("route_rules")
+def test_saving_and_creating_the_model_invalidate_the_route(make_product):
+    product = make_product()
+    client = Client()
+    client.get("/api/route-products/")
+    product.price = Decimal("1.00")
+    product.save()
+    updated = client.get("/api/route-products/")
+    assert updated["X-Cache-Status"] == "MISS"
+    assert updated.json()[0]["price"] == "1.00"
+    make_product()
+    created = client.get("/api/route-products/")
+    assert created["X-Cache-Status"] == "MISS"
+    assert len(created.json()) == 2
+
+
+@pytest.mark.usefixtures("route_rules")
+def test_callers_with_different_credentials_get_separate_entries(make_product):
+    make_product()
+    Client(HTTP_AUTHORIZATION="Token one").get("/api/route-products/")
+    second = Client(HTTP_AUTHORIZATION="Token two").get("/api/route-products/")
+    again = Client(HTTP_AUTHORIZATION="Token one").get("/api/route-products/")
+    assert second["X-Cache-Status"] == "MISS"
+    assert again["X-Cache-Status"] == "HIT"
+
+
+def test_per_user_false_serves_only_anonymous_requests_from_cache(make_product):
+    make_product()
+    rules = [{**RULES[0], "per_user": False}]
+    with override_settings(
+        ROOT_URLCONF="tests.cacheapp.urls", RESTFLOW_SETTINGS={"MIDDLEWARE": {"CACHE_RULES": rules}}
+    ):
+        CALLS.clear()
+        Client().get("/api/route-products/")
+        assert Client().get("/api/route-products/")["X-Cache-Status"] == "HIT"
+        authorized = Client(HTTP_AUTHORIZATION="Token one").get("/api/route-products/")
+        assert "X-Cache-Status" not in authorized
+        assert CALLS["route-products"] == 2
+
+
+@pytest.mark.usefixtures("route_rules")
+def test_unmatched_paths_pass_through():
+    client = Client()
+    client.get("/api/behaviour/")
+    second = client.get("/api/behaviour/")
+    assert second["X-Cache-Status"] == "HIT"  # from its own @cache_response, not a route rule
+    assert CALLS["behaviour"] == 1
+
+
+@pytest.mark.usefixtures("route_rules")
+async def test_route_rule_under_asgi(make_product):
+    from asgiref.sync import sync_to_async
+
+    await sync_to_async(make_product)()
+    client = AsyncClient()
+    first = await client.get("/api/route-products/")
+    second = await client.get("/api/route-products/")
+    assert (first["X-Cache-Status"], second["X-Cache-Status"]) == ("MISS", "HIT")
+    assert CALLS["route-products"] == 1
+
+
+@pytest.mark.parametrize(
+    ("rules", "message"),
+    [
+        ("nope", "not a list"),
+        ([["path"]], "not a dict"),
+        ([{}], "path"),
+        ([{"path": "("}], "not a valid regex"),
+        ([{"path": "^/x", "methods": ["POST"]}], "safe methods"),
+        ([{"path": "^/x", "ttl": 0}], "ttl"),
+        ([{"path": "^/x", "vary": "Accept"}], "vary"),
+        ([{"path": "^/x", "invalidates_on": "catalog.Product"}], "model labels"),
+        ([{"path": "^/x", "per_user": "yes"}], "per_user"),
+        ([{"path": "^/x", "invalidate_on": []}], "Did you mean 'invalidates_on'"),
+    ],
+)
+def test_invalid_rules_name_the_problem(rules, message):
+    with pytest.raises(CacheRuleError, match=message):
+        parse_cache_rules(rules)
