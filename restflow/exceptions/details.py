@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework.settings import api_settings
 
@@ -36,16 +37,20 @@ def validation_details(detail: Any) -> dict[str, Any]:
     """Return the ``details`` object of a validation error.
 
     A top-level list of messages goes under DRF's ``NON_FIELD_ERRORS_KEY``
-    and a single message becomes a one-item list there; dicts keep every
+    and a single message becomes a one-item list there, as do the
+    ``"__all__"`` errors of a Django ``ValidationError``. Dicts keep every
     field path, nested serializers and list items included.
     """
+    key = api_settings.NON_FIELD_ERRORS_KEY
     if isinstance(detail, DjangoValidationError):
         from rest_framework.serializers import as_serializer_error
 
-        detail = as_serializer_error(detail)
+        detail = dict(as_serializer_error(detail))
+        # Django files model-wide errors (Model.clean) under "__all__".
+        if NON_FIELD_ERRORS in detail and key != NON_FIELD_ERRORS:
+            detail[key] = [*detail.get(key, []), *detail.pop(NON_FIELD_ERRORS)]
     if isinstance(detail, Mapping):
         return normalize_details(detail)  # type: ignore[no-any-return]
-    key = api_settings.NON_FIELD_ERRORS_KEY
     if isinstance(detail, (list, tuple)):
         if all(_is_message(item) for item in detail):
             return {key: [str(item) for item in detail]}
