@@ -60,9 +60,8 @@ class _BodyEncoding:
             return force_bytes(data, settings.DEFAULT_CHARSET), content_type
 
         format = format or self.default_format
-        renderers = {
-            renderer.format: renderer for renderer in api_settings.TEST_REQUEST_RENDERER_CLASSES
-        }
+        renderer_classes: list[Any] = list(api_settings.TEST_REQUEST_RENDERER_CLASSES)
+        renderers = {renderer.format: renderer for renderer in renderer_classes}
         assert format in renderers, (
             f"Unknown request format {format!r}. Formats from "
             f"TEST_REQUEST_RENDERER_CLASSES: {', '.join(sorted(renderers))}."
@@ -96,7 +95,7 @@ class AsyncAPIRequestFactory(_BodyEncoding, AsyncRequestFactory):
         secure: bool = False,
         **extra: Any,
     ) -> Any:
-        request = super().generic(
+        request: Any = super().generic(
             method, path, data, content_type or _OCTET_STREAM, secure, **_as_headers(extra)
         )
         request._dont_enforce_csrf_checks = not self.enforce_csrf_checks
@@ -183,7 +182,8 @@ class AsyncAPIClient(_BodyEncoding, AsyncClient):
 
     def __init__(self, enforce_csrf_checks: bool = False, **defaults: Any) -> None:
         super().__init__(enforce_csrf_checks=enforce_csrf_checks, **defaults)
-        self.handler = _ForceAuthHandler(enforce_csrf_checks)
+        self._auth_handler = _ForceAuthHandler(enforce_csrf_checks)
+        self.handler = self._auth_handler
         self._credentials: dict[str, Any] = {}
 
     def credentials(self, **kwargs: Any) -> None:
@@ -202,21 +202,21 @@ class AsyncAPIClient(_BodyEncoding, AsyncClient):
 
     def force_authenticate(self, user: Any = None, token: Any = None) -> None:
         """Authenticate every later request as ``user``; call with no arguments to stop."""
-        self.handler.force_user = user
-        self.handler.force_token = token
+        self._auth_handler.force_user = user
+        self._auth_handler.force_token = token
 
     def logout(self) -> None:
         """Clear credentials, the forced user and the session."""
         self._credentials = {}
-        self.handler.force_user = None
-        self.handler.force_token = None
+        self._auth_handler.force_user = None
+        self._auth_handler.force_token = None
         super().logout()
 
     async def alogout(self) -> None:
         """Async twin of :meth:`logout`."""
         self._credentials = {}
-        self.handler.force_user = None
-        self.handler.force_token = None
+        self._auth_handler.force_user = None
+        self._auth_handler.force_token = None
         await super().alogout()
 
     def generic(  # type: ignore[override]
@@ -245,7 +245,7 @@ class AsyncAPIClient(_BodyEncoding, AsyncClient):
         body, media_type = self._encode_data(data, format, content_type)
         response = await self.generic(method, path, body, media_type, secure=secure, **extra)
         if follow:
-            response = await self._ahandle_redirects(
+            response = await self._ahandle_redirects(  # type: ignore[attr-defined]
                 response, data=body, content_type=media_type, **_as_headers(extra)
             )
         return response

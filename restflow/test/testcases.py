@@ -17,13 +17,13 @@ __all__ = [
 class AsyncAPISimpleTestCase(django_test.SimpleTestCase):
     """``SimpleTestCase`` with an async API client (await every ``self.client`` call)."""
 
-    client_class = AsyncAPIClient
+    client_class = AsyncAPIClient  # type: ignore[assignment]
 
 
 class AsyncAPITransactionTestCase(django_test.TransactionTestCase):
     """``TransactionTestCase`` with an async API client; on-commit hooks run for real."""
 
-    client_class = AsyncAPIClient
+    client_class = AsyncAPIClient  # type: ignore[assignment]
 
 
 class AsyncAPITestCase(django_test.TestCase):
@@ -33,10 +33,10 @@ class AsyncAPITestCase(django_test.TestCase):
     ``self.captureOnCommitCallbacks(execute=True)`` or use the transaction test case.
     """
 
-    client_class = AsyncAPIClient
+    client_class = AsyncAPIClient  # type: ignore[assignment]
 
 
 class AsyncAPILiveServerTestCase(django_test.LiveServerTestCase):
     """``LiveServerTestCase`` with an async API client for ``self.live_server_url``."""
 
-    client_class = AsyncAPIClient
+    client_class = AsyncAPIClient  # type: ignore[assignment]

@@ -131,6 +131,8 @@ class ActionConfigResolutionMixin:
     """
 
     action_configs: Mapping[str, ActionConfig] = {}
+    # None when the request method maps to no action, as in DRF.
+    action: str
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -209,7 +211,7 @@ class ActionConfigResolutionMixin:
         # reads the parsers, which ActionConfig may override per action.
         method = (request.method or "").lower()
         action_map = getattr(self, "action_map", {})
-        self.action = "metadata" if method == "options" else action_map.get(method)
+        self.action = "metadata" if method == "options" else action_map.get(method)  # type: ignore[assignment]
         return super().initialize_request(request, *args, **kwargs)  # type: ignore[misc, no-any-return]
 
 
@@ -221,7 +223,7 @@ class AsyncViewSetMixin(ViewSetMixin):
     """A ViewSetMixin whose ``as_view`` returns an ``async`` view function."""
 
     @classonlymethod
-    def as_view(
+    def as_view(  # type: ignore[override]
         cls, actions: Mapping[str, str] | None = None, **initkwargs: Any
     ) -> Callable[..., Any]:
         """Return an async view for ``actions``, e.g. ``{"get": "list", "post": "create"}``.
@@ -229,12 +231,13 @@ class AsyncViewSetMixin(ViewSetMixin):
         Raises ``TypeError`` for missing actions, a keyword naming an HTTP
         method or an unknown attribute, or both ``name`` and ``suffix``.
         """
+        view_class: Any = cls
         # Routers pass these as initkwargs; they must exist on the class.
-        cls.name = None
-        cls.description = None
-        cls.suffix = None
-        cls.detail = None
-        cls.basename = None
+        view_class.name = None
+        view_class.description = None
+        view_class.suffix = None
+        view_class.detail = None
+        view_class.basename = None
 
         if not actions:
             raise TypeError(
@@ -242,7 +245,7 @@ class AsyncViewSetMixin(ViewSetMixin):
                 "`.as_view({'get': 'list', 'post': 'create'})`."
             )
         for key in initkwargs:
-            if key in cls.http_method_names:
+            if key in view_class.http_method_names:
                 raise TypeError(
                     f"{cls.__name__}.as_view() received the HTTP method name {key!r} as a "
                     "keyword argument; map methods to actions in `actions` instead."
@@ -263,7 +266,7 @@ class AsyncViewSetMixin(ViewSetMixin):
             bound_actions["head"] = bound_actions["get"]
 
         async def view(request: Any, *args: Any, **kwargs: Any) -> Any:
-            self = cls(**initkwargs)
+            self = view_class(**initkwargs)
             self.action_map = bound_actions
             for method, action in bound_actions.items():
                 setattr(self, method, getattr(self, action))
@@ -273,7 +276,7 @@ class AsyncViewSetMixin(ViewSetMixin):
             return await self.dispatch(request, *args, **kwargs)
 
         update_wrapper(view, cls, updated=())
-        update_wrapper(view, cls.dispatch, assigned=())
+        update_wrapper(view, view_class.dispatch, assigned=())
         view.cls = cls  # type: ignore[attr-defined]
         view.initkwargs = initkwargs  # type: ignore[attr-defined]
         view.actions = requested  # type: ignore[attr-defined]
@@ -282,19 +285,21 @@ class AsyncViewSetMixin(ViewSetMixin):
         return csrf_exempt(view)
 
 
-class ViewSet(ViewSetMixin, APIView):
+class ViewSet(ViewSetMixin, APIView):  # type: ignore[misc]
     """A sync viewset with no actions of its own."""
 
 
-class GenericViewSet(ViewSetMixin, APIViewHelpersMixin, drf_generics.GenericAPIView):
+class GenericViewSet(ViewSetMixin, APIViewHelpersMixin, drf_generics.GenericAPIView):  # type: ignore[misc]
     """A sync generic viewset: add mixins for the actions."""
 
 
-class ReadOnlyModelViewSet(RetrieveModelMixin, ListModelMixin, GenericViewSet):
+class ReadOnlyModelViewSet(  # type: ignore[misc]
+    RetrieveModelMixin, ListModelMixin, GenericViewSet
+):
     """Sync ``list`` and ``retrieve``."""
 
 
-class ModelViewSet(
+class ModelViewSet(  # type: ignore[misc]
     CreateModelMixin,
     RetrieveModelMixin,
     UpdateModelMixin,
@@ -305,19 +310,21 @@ class ModelViewSet(
     """Sync ``list``, ``create``, ``retrieve``, ``update``, ``partial_update``, ``destroy``."""
 
 
-class AsyncViewSet(AsyncViewSetMixin, AsyncAPIView):
+class AsyncViewSet(AsyncViewSetMixin, AsyncAPIView):  # type: ignore[misc]
     """An async viewset with no actions of its own."""
 
 
-class AsyncGenericViewSet(AsyncViewSetMixin, AsyncGenericAPIView):
+class AsyncGenericViewSet(AsyncViewSetMixin, AsyncGenericAPIView):  # type: ignore[misc]
     """An async generic viewset: add async mixins for the actions."""
 
 
-class AsyncReadOnlyModelViewSet(AsyncRetrieveModelMixin, AsyncListModelMixin, AsyncGenericViewSet):
+class AsyncReadOnlyModelViewSet(  # type: ignore[misc]
+    AsyncRetrieveModelMixin, AsyncListModelMixin, AsyncGenericViewSet
+):
     """Async ``list`` and ``retrieve``."""
 
 
-class AsyncModelViewSet(
+class AsyncModelViewSet(  # type: ignore[misc]
     AsyncCreateModelMixin,
     AsyncRetrieveModelMixin,
     AsyncUpdateModelMixin,
