@@ -245,3 +245,17 @@ def test_setting_forms():
     assert ENVELOPES.setting_key == "EXCEPTIONS.ENVELOPE"
     assert ENVELOPES.setting_label == 'RESTFLOW_SETTINGS["EXCEPTIONS"]["ENVELOPE"]'
     assert "error envelope" in repr(ENVELOPES)
+
+
+BUILTIN_NAMES = [(registry, name) for registry in REGISTRIES for name in registry.names()]
+
+
+@pytest.mark.parametrize(
+    ("registry", "name"),
+    BUILTIN_NAMES,
+    ids=[f"{registry.setting_key}={name}" for registry, name in BUILTIN_NAMES],
+)
+def test_builtin_name_resolves(registry, name):
+    # Each built-in short name points at a class that exists and subclasses the base.
+    cls = registry.resolve(name)
+    assert issubclass(cls, registry.base)
