@@ -117,7 +117,7 @@ class RestflowFilterBackend(BaseFilterBackend):
         return filterset_class
 
     def get_known_parameters(self, request: Any, view: Any) -> set[str]:
-        """Return query parameters that are not filters but belong to the view (pagination, format)."""
+        """Return the view's non-filter query parameters (pagination, format, search)."""
         names = {api_settings.URL_FORMAT_OVERRIDE} if api_settings.URL_FORMAT_OVERRIDE else set()
         paginator = getattr(view, "paginator", None)
         for attr in _PAGINATOR_PARAMETER_ATTRS:
@@ -192,8 +192,12 @@ class RestflowFilterBackend(BaseFilterBackend):
         if callable(get_queryset):
             try:
                 queryset = get_queryset()
-            except Exception:  # noqa: BLE001 - schema generation must not fail on a view's queryset
-                logger.debug("get_queryset() failed on %s during schema generation", type(view).__name__, exc_info=True)
+            except Exception:
+                logger.debug(
+                    "get_queryset() failed on %s during schema generation",
+                    type(view).__name__,
+                    exc_info=True,
+                )
         filterset_class = self.get_filterset_class(view, queryset)
         if filterset_class is None:
             return []

@@ -25,7 +25,10 @@ _cache_lock = threading.Lock()
 
 
 def is_django_filterset(filterset_class: Any) -> bool:
-    """Return True when ``filterset_class`` is a django-filter FilterSet (and django-filter is installed)."""
+    """Return True when ``filterset_class`` is a django-filter FilterSet.
+
+    Always False when django-filter is not installed.
+    """
     try:
         from django_filters.filterset import BaseFilterSet
     except ImportError:

@@ -12,7 +12,7 @@ import copy
 import inspect
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
 
 from django.db.models import Q, QuerySet
 from django.db.models.constants import LOOKUP_SEP
@@ -178,7 +178,9 @@ class Field(drf_fields.Field):
         if not self.db_field and self.filter_by is None and self.method is None:
             self.db_field = name
 
-    def clone(self, _type: type[Field] | None = None, field_name: str | None = None, **overrides: Any) -> Field:
+    def clone(
+        self, _type: type[Field] | None = None, field_name: str | None = None, **overrides: Any
+    ) -> Field:
         """Return a new field built from this one's arguments, with ``overrides`` applied.
 
         ``_type`` builds another class from the same arguments; ``field_name``
@@ -290,13 +292,13 @@ class Field(drf_fields.Field):
         return limits if isinstance(limits, ValueLimits) else ValueLimits()
 
     def get_value(self, dictionary: Any) -> Any:
-        return read_scalar(dictionary, self.field_name, self.get_limits())
+        return read_scalar(dictionary, self.field_name or "", self.get_limits())
 
     def run_validation(self, data: Any = drf_fields.empty) -> Any:
         self._raw_input = data
         return super().run_validation(data)
 
-    def fail(self, key: str, **kwargs: Any) -> None:
+    def fail(self, key: str, **kwargs: Any) -> NoReturn:
         kwargs["input"] = short_repr(kwargs.get("input", self._raw_input))
         super().fail(key, **kwargs)
 
@@ -325,6 +327,10 @@ class Field(drf_fields.Field):
                 )
         else:
             path = self.get_filter_path()
+            if path is None:
+                raise AssertionError(
+                    f"{self.field_name!r} has no db_field or filter_by to filter on."
+                )
             condition = Q(**{path: self.to_query_value(value)})
         return ~condition if self.negate else condition
 
@@ -342,7 +348,7 @@ class Field(drf_fields.Field):
         return self.method
 
     def apply_filter(self, filterset: Any, queryset: QuerySet, value: Any) -> Any:
-        """Return ``(queryset, Q or None)`` for ``value``, or an awaitable of it for async methods."""
+        """Return ``(queryset, Q or None)`` for ``value`` (an awaitable of it for async methods)."""
         method = self.get_method(filterset)
         if method is None:
             return queryset, self.build_q(value)
@@ -440,7 +446,9 @@ class DecimalField(Field, drf_fields.DecimalField):
         "invalid": _message("Enter a decimal number such as 19.99, not {input}."),
     }
 
-    def __init__(self, max_digits: int | None = 10, decimal_places: int | None = 2, **kwargs: Any) -> None:
+    def __init__(
+        self, max_digits: int | None = 10, decimal_places: int | None = 2, **kwargs: Any
+    ) -> None:
         super().__init__(max_digits=max_digits, decimal_places=decimal_places, **kwargs)
 
 
@@ -532,7 +540,7 @@ class ChoiceField(Field, drf_fields.ChoiceField):
         "invalid_choice": _message("{input} is not a valid choice; use one of: {choices}."),
     }
 
-    def fail(self, key: str, **kwargs: Any) -> None:
+    def fail(self, key: str, **kwargs: Any) -> NoReturn:
         kwargs.setdefault("choices", ", ".join(str(key) for key in self.choices))
         super().fail(key, **kwargs)
 
@@ -556,12 +564,12 @@ class MultipleChoiceField(Field, drf_fields.MultipleChoiceField):
         kwargs.setdefault("allow_empty", False)
         super().__init__(**kwargs)
 
-    def fail(self, key: str, **kwargs: Any) -> None:
+    def fail(self, key: str, **kwargs: Any) -> NoReturn:
         kwargs.setdefault("choices", ", ".join(str(key) for key in self.choices))
         super().fail(key, **kwargs)
 
     def get_value(self, dictionary: Any) -> Any:
-        return read_list(dictionary, self.field_name, self.get_limits())
+        return read_list(dictionary, self.field_name or "", self.get_limits())
 
     def to_internal_value(self, data: Any) -> list[Any]:
         if isinstance(data, str) or not hasattr(data, "__iter__"):
@@ -618,13 +626,15 @@ class ListField(Field, drf_fields.ListField):
         self.separator = separator
         super().__init__(child=child, **kwargs)
 
-    def fail(self, key: str, **kwargs: Any) -> None:
-        numeric = isinstance(self.child, (drf_fields.IntegerField, drf_fields.FloatField, drf_fields.DecimalField))
+    def fail(self, key: str, **kwargs: Any) -> NoReturn:
+        numeric = isinstance(
+            self.child, (drf_fields.IntegerField, drf_fields.FloatField, drf_fields.DecimalField)
+        )
         kwargs.setdefault("example", f"{self.field_name}={'1,2' if numeric else 'a,b'}")
         super().fail(key, **kwargs)
 
     def get_value(self, dictionary: Any) -> Any:
-        return read_list(dictionary, self.field_name, self.get_limits(), self.separator)
+        return read_list(dictionary, self.field_name or "", self.get_limits(), self.separator)
 
     def to_internal_value(self, data: Any) -> list[Any]:
         if isinstance(data, (str, bytes)) or not hasattr(data, "__iter__"):

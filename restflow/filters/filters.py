@@ -1,4 +1,4 @@
-"""Names some code imports from ``restflow.filters.filters``: the model field map, options and metaclass."""
+"""Compatibility names in ``restflow.filters.filters``: model field map, options, metaclass."""
 
 from __future__ import annotations
 

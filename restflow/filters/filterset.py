@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from django.db.models.constants import LOOKUP_SEP
 from django.http import QueryDict
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.fields import SkipField, get_error_detail
 
 from restflow.filters.fields import Field
@@ -128,19 +128,24 @@ class FilterSet(serializers.Serializer, metaclass=FilterMetaClass):
         if self._options.unknown_parameters != "error":
             return
         accepted = set(self.fields) | set(self._options.known_parameters) | self.known_parameters
-        for key in data.keys():
+        for key in data:
             if key in accepted or key in group_keys or key in errors:
                 continue
             names = sorted(self.fields)
-            listed = ", ".join(names[:_LISTED_NAMES]) + (", ..." if len(names) > _LISTED_NAMES else "")
+            listed = ", ".join(names[:_LISTED_NAMES]) + (
+                ", ..." if len(names) > _LISTED_NAMES else ""
+            )
             errors[key] = [
-                ValidationError(
+                ErrorDetail(
                     f"Unknown parameter; this endpoint accepts: {listed}.", code="unknown_parameter"
-                ).detail[0]
+                )
             ]
 
     def model_dump(self) -> dict[str, Any]:
-        """Validate the data and return the validated values; raise ``ValidationError`` if invalid."""
+        """Validate the data and return the validated values.
+
+        Raise ``ValidationError`` when a parameter is invalid.
+        """
         self.is_valid(raise_exception=True)
         return dict(self.validated_data)
 
@@ -150,7 +155,9 @@ class FilterSet(serializers.Serializer, metaclass=FilterMetaClass):
         name = self._order_field_name
         return bool(name) and name in self.initial_data
 
-    def _split(self, values: dict[str, Any], ignore: Iterable[str] | None) -> tuple[list[tuple[Field, Any]], Any]:
+    def _split(
+        self, values: dict[str, Any], ignore: Iterable[str] | None
+    ) -> tuple[list[tuple[Field, Any]], Any]:
         skip = set(ignore or ())
         filters: list[tuple[Field, Any]] = []
         order_value = None
@@ -160,7 +167,7 @@ class FilterSet(serializers.Serializer, metaclass=FilterMetaClass):
             if name == self._order_field_name:
                 order_value = value
                 continue
-            filters.append((self.fields[name], value))
+            filters.append((self.fields[name], value))  # type: ignore[arg-type]
         return filters, order_value
 
     def _combine(self, queryset: QuerySet, conditions: list[Q]) -> QuerySet:
@@ -184,8 +191,12 @@ class FilterSet(serializers.Serializer, metaclass=FilterMetaClass):
 
     def _order(self, queryset: QuerySet, order_value: Any) -> Any:
         field = self.fields.get(self._order_field_name) if self._order_field_name else None
-        if field is not None and order_value is not None and (self._order_requested() or not self._rank_ordering):
-            return field.apply_filter(self, queryset, order_value)
+        if (
+            field is not None
+            and order_value is not None
+            and (self._order_requested() or not self._rank_ordering)
+        ):
+            return field.apply_filter(self, queryset, order_value)  # type: ignore[attr-defined]
         if self._rank_ordering:
             return queryset.order_by(*self._rank_ordering, "pk"), None
         return queryset, None
@@ -212,7 +223,9 @@ class FilterSet(serializers.Serializer, metaclass=FilterMetaClass):
             queryset = require_sync(processor(self, queryset), twin)
         return queryset
 
-    async def afilter_queryset(self, queryset: QuerySet, ignore: Iterable[str] | None = None) -> QuerySet:
+    async def afilter_queryset(
+        self, queryset: QuerySet, ignore: Iterable[str] | None = None
+    ) -> QuerySet:
         """Async twin of :meth:`filter_queryset`: awaits async methods and processors.
 
         Validation and query building run on the event loop with no thread,

@@ -25,7 +25,9 @@ def group_pattern(prefix: str) -> re.Pattern[str]:
     return re.compile(rf"^{re.escape(prefix)}(\d{{0,3}})\.(.+)$", re.DOTALL)
 
 
-def parse_or_groups(filterset: Any, data: Any, errors: dict[str, Any]) -> tuple[list[list[tuple[Any, Any]]], set[str]]:
+def parse_or_groups(
+    filterset: Any, data: Any, errors: dict[str, Any]
+) -> tuple[list[list[tuple[Any, Any]]], set[str]]:
     """Return the validated OR groups in ``data`` and the keys they used.
 
     Errors go into ``errors`` under the group key (``or1.price__lt``): an
@@ -35,7 +37,7 @@ def parse_or_groups(filterset: Any, data: Any, errors: dict[str, Any]) -> tuple[
     options = filterset.get_options()
     pattern = group_pattern(options.or_group_prefix)
     grouped: dict[str, list[tuple[str, str]]] = {}
-    for key in data.keys():
+    for key in data:
         match = pattern.match(key)
         if match:
             grouped.setdefault(match.group(1), []).append((key, match.group(2)))

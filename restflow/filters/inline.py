@@ -12,7 +12,7 @@ from restflow.filters.metaclass import FilterMetaClass
 __all__ = ["InlineFilterSet"]
 
 
-def InlineFilterSet(  # noqa: N802 - reads like the class it returns
+def InlineFilterSet(
     name: str | None = None,
     fields: Mapping[str, Any] | Iterable[str] | None = None,
     extra_kwargs: Mapping[str, Mapping[str, Any]] | None = None,

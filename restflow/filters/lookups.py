@@ -199,7 +199,9 @@ def process_lookups(
                 lookup = config.get("lookup", alias)
                 help_text = config.get("help_text")
                 if not isinstance(lookup, str):
-                    raise TypeError(f"lookups[{alias!r}]['lookup'] must be a string, not {lookup!r}.")
+                    raise TypeError(
+                        f"lookups[{alias!r}]['lookup'] must be a string, not {lookup!r}."
+                    )
                 add(alias, lookup, help_text)
             elif config is None and alias in LOOKUP_CATEGORIES:
                 for name in LOOKUP_CATEGORIES[alias]:
@@ -253,9 +255,7 @@ def known_lookup_names() -> frozenset[str]:
     return frozenset(names)
 
 
-def validate_lookup_name(
-    lookup: str, *, where: str, model_field: ModelField | None = None
-) -> None:
+def validate_lookup_name(lookup: str, *, where: str, model_field: ModelField | None = None) -> None:
     """Check that every part of ``lookup`` (``date__gte`` has two) is a registered name.
 
     With ``model_field``, a single-part lookup must also be one that field

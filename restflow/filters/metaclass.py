@@ -35,7 +35,7 @@ def _evaluate(annotation: Any, attrs: dict[str, Any], owner: str, name: str) -> 
     namespace = dict(vars(module)) if module else {}
     namespace.setdefault("typing", typing)
     try:
-        return eval(annotation, namespace, dict(attrs))  # noqa: S307 - the class author's own annotation
+        return eval(annotation, namespace, dict(attrs))
     except Exception as exc:
         raise ImproperlyConfigured(
             f"{owner}.{name}: cannot evaluate the annotation {annotation!r} ({exc}). Import the "
@@ -58,8 +58,9 @@ class FilterMetaClass(SerializerMetaclass):
         for base in reversed(bases):
             if hasattr(base, "_base_fields"):
                 inherited.update(base._base_fields)
-                if base._order_field is not None:
-                    order_name, order_field = base._order_field_name, base._order_field
+                base_order: Any = getattr(base, "_order_field", None)
+                if base_order is not None:
+                    order_name, order_field = getattr(base, "_order_field_name", None), base_order
         for base in bases:
             if hasattr(base, "_options"):
                 base_options = base._options

@@ -65,7 +65,7 @@ def _field_class_for(model_field: models.Field) -> type[ff.Field]:
 
 
 def resolve_model_path(model: type[models.Model], path: str) -> tuple[models.Field, bool]:
-    """Return the model field at the end of ``path`` and whether the path crosses a to-many relation.
+    """Return the model field at the end of ``path`` and whether ``path`` crosses a to-many.
 
     Raise ``FieldDoesNotExist`` naming the model and the part that is missing.
     """
@@ -93,10 +93,10 @@ def resolve_model_path(model: type[models.Model], path: str) -> tuple[models.Fie
     return field, many
 
 
-def _value_field_for(model_field: models.Field, kwargs: dict[str, Any]) -> ff.Field:
+def _value_field_for(model_field: Any, kwargs: dict[str, Any]) -> ff.Field:
     if model_field.is_relation:
         target = model_field.target_field if hasattr(model_field, "target_field") else None
-        if target is None:
+        if target is None and model_field.related_model is not None:
             target = model_field.related_model._meta.pk
         return _value_field_for(target, kwargs)
 
@@ -172,7 +172,8 @@ def extract_model_fields(
                 raise TypeError(f"Meta.fields items must be strings, not {name!r}.")
     else:
         raise TypeError(
-            f"Meta.fields must be a list or tuple of model field names or '__all__', not {fields!r}."
+            "Meta.fields must be a list or tuple of model field names or '__all__', "
+            f"not {fields!r}."
         )
     if exclude is not None and not isinstance(exclude, (list, tuple)):
         raise TypeError(f"Meta.exclude must be a list or tuple, not {exclude!r}.")

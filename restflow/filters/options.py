@@ -91,7 +91,8 @@ def build_options(owner: str, meta: Any, base: FilterOptions | None) -> FilterOp
             continue
         if name not in known:
             raise ImproperlyConfigured(
-                f"{owner}.Meta.{name} is not a FilterSet option. Options: {', '.join(sorted(known))}."
+                f"{owner}.Meta.{name} is not a FilterSet option. "
+                f"Options: {', '.join(sorted(known))}."
             )
         value = getattr(meta, name)
         if name in _TUPLE_OPTIONS:
@@ -108,7 +109,8 @@ def _validate(owner: str, options: FilterOptions) -> None:
     operator = str(options.operator).upper()
     if operator not in OPERATORS:
         raise ValueError(
-            f"{owner}.Meta.operator = {options.operator!r} is invalid: use one of {', '.join(OPERATORS)}."
+            f"{owner}.Meta.operator = {options.operator!r} is invalid: use one of "
+            f"{', '.join(OPERATORS)}."
         )
     object.__setattr__(options, "operator", operator)
     if options.fields != "__all__" and not isinstance(options.fields, (list, tuple)):
@@ -119,11 +121,17 @@ def _validate(owner: str, options: FilterOptions) -> None:
     if not isinstance(options.exclude, (list, tuple)):
         raise TypeError(f"{owner}.Meta.exclude must be a list or tuple, not {options.exclude!r}.")
     if not isinstance(options.extra_kwargs, dict):
-        raise _fail(owner, "extra_kwargs", options.extra_kwargs, "a dict of name -> dict of arguments")
+        raise _fail(
+            owner, "extra_kwargs", options.extra_kwargs, "a dict of name -> dict of arguments"
+        )
     if not isinstance(options.order_param, str):
-        raise _fail(owner, "order_param", options.order_param, "a parameter name such as 'order_by'")
+        raise _fail(
+            owner, "order_param", options.order_param, "a parameter name such as 'order_by'"
+        )
     if options.override_order_direction not in ("asc", "desc"):
-        raise _fail(owner, "override_order_direction", options.override_order_direction, "'asc' or 'desc'")
+        raise _fail(
+            owner, "override_order_direction", options.override_order_direction, "'asc' or 'desc'"
+        )
     if options.unknown_parameters not in UNKNOWN_PARAMETER_POLICIES:
         raise _fail(owner, "unknown_parameters", options.unknown_parameters, "'ignore' or 'error'")
     if options.distinct not in DISTINCT_POLICIES:
@@ -140,4 +148,6 @@ def _validate(owner: str, options: FilterOptions) -> None:
     for name in ("preprocessors", "postprocessors"):
         for item in getattr(options, name):
             if not callable(item):
-                raise _fail(owner, name, item, "a list of callables (filterset, queryset) -> queryset")
+                raise _fail(
+                    owner, name, item, "a list of callables (filterset, queryset) -> queryset"
+                )

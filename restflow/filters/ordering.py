@@ -53,17 +53,23 @@ class OrderField(MultipleChoiceField):
             kwargs.pop(ignored, None)
         if override_order_direction not in ("asc", "desc"):
             raise ValueError(
-                f"override_order_direction must be 'asc' or 'desc', not {override_order_direction!r}."
+                "override_order_direction must be 'asc' or 'desc', "
+                f"not {override_order_direction!r}."
             )
         pairs: list[tuple[str, str]] = []
         for item in fields:
             if isinstance(item, str):
                 pairs.append((item, item))
-            elif isinstance(item, (list, tuple)) and len(item) == 2 and all(isinstance(part, str) for part in item):
+            elif (
+                isinstance(item, (list, tuple))
+                and len(item) == 2
+                and all(isinstance(part, str) for part in item)
+            ):
                 pairs.append((item[0], item[1]))
             else:
                 raise TypeError(
-                    f"OrderField fields must be (query key, model path) pairs or names, not {item!r}."
+                    "OrderField fields must be (query key, model path) pairs or names, "
+                    f"not {item!r}."
                 )
         self.order_fields = pairs
         self.labels = dict(labels or [])
@@ -91,7 +97,7 @@ class OrderField(MultipleChoiceField):
         self.allow_negate = False
 
     def get_value(self, dictionary: Any) -> Any:
-        return read_list(dictionary, self.field_name, self.get_limits())
+        return read_list(dictionary, self.field_name or "", self.get_limits())
 
     def to_internal_value(self, data: Any) -> list[str]:
         keys = super().to_internal_value(data)

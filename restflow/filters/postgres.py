@@ -145,9 +145,13 @@ class TrigramField(StringField):
         **kwargs: Any,
     ) -> None:
         if function not in ("similarity", "word_similarity"):
-            raise ValueError(f"function must be 'similarity' or 'word_similarity', not {function!r}.")
+            raise ValueError(
+                f"function must be 'similarity' or 'word_similarity', not {function!r}."
+            )
         if not fields or not all(isinstance(item, str) for item in fields):
-            raise TypeError(f"TrigramField fields must be a non-empty list of model paths, not {fields!r}.")
+            raise TypeError(
+                f"TrigramField fields must be a non-empty list of model paths, not {fields!r}."
+            )
         if not 0 <= threshold <= 1:
             raise ValueError(f"threshold must be between 0 and 1, not {threshold!r}.")
         self.search_fields = list(fields)
@@ -173,7 +177,9 @@ class TrigramField(StringField):
         from django.db.models.functions import Greatest
 
         function = (
-            search.TrigramSimilarity if self.function == "similarity" else search.TrigramWordSimilarity
+            search.TrigramSimilarity
+            if self.function == "similarity"
+            else search.TrigramWordSimilarity
         )
         if self.function == "word_similarity":
             scores = [function(value, path) for path in self.search_fields]
@@ -223,10 +229,16 @@ class RangeField(ListField):
         if model_field is not None:
             kind = _RANGE_INTERNAL_TYPES.get(model_field.get_internal_type(), kind)
         if kind not in _RANGE_KINDS:
-            raise ValueError(f"RangeField kind must be one of {sorted(_RANGE_KINDS)}, not {kind!r}.")
+            raise ValueError(
+                f"RangeField kind must be one of {sorted(_RANGE_KINDS)}, not {kind!r}."
+            )
         self.kind = kind
         element_class, self.range_class_name = _RANGE_KINDS[kind]
-        child = element_class(max_digits=None, decimal_places=None) if element_class is DecimalField else element_class()
+        child = (
+            element_class(max_digits=None, decimal_places=None)
+            if element_class is DecimalField
+            else element_class()
+        )
         kwargs.pop("child", None)
         message = "Give exactly two values, the low and the high end, such as low,high."
         kwargs.setdefault("error_messages", {"min_length": message, "max_length": message})
@@ -252,7 +264,8 @@ class RangeField(ListField):
         if spec.help_text:
             common["help_text"] = spec.help_text
         if last in _ELEMENT_LOOKUPS:
-            variant: Field = self.child.plain_copy(**common)
+            child: Any = self.child
+            variant: Field = child.plain_copy(**common)
         elif last == "isnull":
             return super().build_variant(spec)
         else:

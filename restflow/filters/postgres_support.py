@@ -14,7 +14,12 @@ from django.db.models.constants import LOOKUP_SEP
 
 from restflow.filters.lookups import POSTGRES_ONLY_LOOKUPS, LookupSpec
 
-__all__ = ["check_lookup_vendor", "check_postgres_requirements", "database_vendor", "require_postgres"]
+__all__ = [
+    "check_lookup_vendor",
+    "check_postgres_requirements",
+    "database_vendor",
+    "require_postgres",
+]
 
 # Lookups that are PostgreSQL-only on list, range and JSON values (array and
 # JSON containment), although the same names mean substring matching on text.
@@ -60,7 +65,7 @@ def check_lookup_vendor(owner: str, name: str, field: Any, spec: LookupSpec, opt
 
 
 def check_postgres_requirements(owner: str, declared: dict[str, Any], options: Any) -> None:
-    """Reject fields that declare ``requires_postgres`` (search, trigram, ranges) on another database."""
+    """Reject fields with ``requires_postgres`` (search, trigram, ranges) on another database."""
     for name, field in declared.items():
         feature = getattr(field, "requires_postgres", None)
         if feature:

@@ -119,8 +119,7 @@ def read_list(data: Any, key: str, limits: ValueLimits, separator: str | None = 
         return empty
     if len(values) > limits.max_list_items:
         raise ValidationError(
-            f"Too many values: {len(values)} were sent, the maximum is "
-            f"{limits.max_list_items}.",
+            f"Too many values: {len(values)} were sent, the maximum is {limits.max_list_items}.",
             code="max_items",
         )
     items: list[Any] = []

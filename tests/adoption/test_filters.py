@@ -115,7 +115,9 @@ def test_view_ordering_is_the_default(catalog):
 
 @inner
 def test_filterset_fields_list(catalog):
-    response = APIClient().get("/api/products/flags/", {"in_stock": "false", "brand": catalog.acme.pk})
+    response = APIClient().get(
+        "/api/products/flags/", {"in_stock": "false", "brand": catalog.acme.pk}
+    )
     assert names(response) == ["Puzzle Box"]
 
 

@@ -2,7 +2,11 @@
 
 from django.urls import path
 
-from tests.adoption.views_filters import DjangoFilterProductView, ProductByFlagsView, ProductListView
+from tests.adoption.views_filters import (
+    DjangoFilterProductView,
+    ProductByFlagsView,
+    ProductListView,
+)
 
 urlpatterns = [
     path("api/products/", ProductListView.as_view()),

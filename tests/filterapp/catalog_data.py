@@ -28,8 +28,28 @@ def make_catalog() -> Catalog:
     globex = Brand.objects.create(name="Globex", slug="globex", country="DE")
     rows = [
         # name, price, stock, in_stock, rating, tags, created, category, brand
-        ("Python Cookbook", "39.90", 5, True, 4.5, ["python", "cooking"], (2024, 1, 10, 9), books, acme),
-        ("Django Unleashed", "15.00", 0, False, 4.0, ["python", "web"], (2024, 3, 5, 12), books, globex),
+        (
+            "Python Cookbook",
+            "39.90",
+            5,
+            True,
+            4.5,
+            ["python", "cooking"],
+            (2024, 1, 10, 9),
+            books,
+            acme,
+        ),
+        (
+            "Django Unleashed",
+            "15.00",
+            0,
+            False,
+            4.0,
+            ["python", "web"],
+            (2024, 3, 5, 12),
+            books,
+            globex,
+        ),
         ("Chess Set", "15.00", 2, True, 3.5, ["board"], (2023, 11, 20, 18), games, acme),
         ("Go Board", "12.50", 9, True, 4.8, ["board", "classic"], (2024, 6, 1, 8), games, globex),
         ("Puzzle Box", "9.99", 0, False, 2.0, [], (2022, 12, 31, 23), games, acme),
@@ -51,7 +71,11 @@ def make_catalog() -> Catalog:
             brand=brand,
         )
     when = datetime.datetime(2024, 7, 1, tzinfo=UTC)
-    for product_name, ratings in (("Python Cookbook", [5, 4]), ("Chess Set", [5]), ("Go Board", [2, 3])):
+    for product_name, ratings in (
+        ("Python Cookbook", [5, 4]),
+        ("Chess Set", [5]),
+        ("Go Board", [2, 3]),
+    ):
         for rating in ratings:
             Review.objects.create(
                 product=products[product_name],

@@ -15,9 +15,15 @@ class Supplier(models.Model):
     class Meta:
         ordering = ["name"]
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class Label(models.Model):
     name = models.CharField(max_length=50, unique=True)
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Part(models.Model):
@@ -34,3 +40,6 @@ class Part(models.Model):
     opens_at = models.TimeField(null=True, blank=True)
     released_on = models.DateField(null=True, blank=True)
     attributes = models.JSONField(default=dict, blank=True)
+
+    def __str__(self) -> str:
+        return self.sku

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 
 import django_filters
+from catalog.models import Product
 from django.db.models import Q
 from django.urls import path
 from rest_framework import generics, serializers
 from rest_framework.pagination import PageNumberPagination
 
-from catalog.models import Product
 from restflow.filters import (
     DecimalField,
     FilterSet,

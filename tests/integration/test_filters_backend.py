@@ -1,15 +1,15 @@
-"""RestflowFilterBackend on DRF generic views: results, 400 envelopes, conventions, django-filter."""
+"""RestflowFilterBackend on DRF generic views: results, 400 envelopes, django-filter views."""
 
 from __future__ import annotations
 
 import pytest
+from catalog.models import Product
 from django.test import override_settings
 from rest_framework.test import APIClient, APIRequestFactory
 
-from catalog.models import Product
 from restflow.filters import RestflowFilterBackend
-from tests.filterapp.catalog_data import make_catalog
 from tests.filterapp import views as filters_views
+from tests.filterapp.catalog_data import make_catalog
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.filterapp.views")]
 
@@ -40,7 +40,9 @@ def error_details(response):
 
 
 def test_range_and_ordering(client, catalog):
-    names = get_names(client, "/products/", {"price__gte": "10", "price__lt": "20", "order_by": "-price,name"})
+    names = get_names(
+        client, "/products/", {"price__gte": "10", "price__lt": "20", "order_by": "-price,name"}
+    )
     assert names == ["SQL Basics", "Chess Set", "Django Unleashed", "Go Board"]
 
 
@@ -93,7 +95,9 @@ def test_pagination_parameters_are_known(client, catalog):
 
 
 def test_convention_view_filters_and_orders(client, catalog):
-    names = get_names(client, "/convention/", {"price__gte": "10", "price__lte": "20", "ordering": "-price,name"})
+    names = get_names(
+        client, "/convention/", {"price__gte": "10", "price__lte": "20", "ordering": "-price,name"}
+    )
     assert names == ["SQL Basics", "Chess Set", "Django Unleashed", "Go Board"]
     names = get_names(client, "/convention/", {"category": catalog.games.pk})
     assert names == ["Chess Set", "Go Board", "Puzzle Box"]
@@ -104,7 +108,12 @@ def test_convention_view_rejects_bad_values(client, catalog):
     assert set(details) == {"price__gte", "ordering"}
 
 
-@override_settings(REST_FRAMEWORK={"ORDERING_PARAM": "sort", "EXCEPTION_HANDLER": "restflow.exceptions.exception_handler"})
+@override_settings(
+    REST_FRAMEWORK={
+        "ORDERING_PARAM": "sort",
+        "EXCEPTION_HANDLER": "restflow.exceptions.exception_handler",
+    }
+)
 def test_convention_ordering_param_read_at_request_time(client, catalog):
     assert get_names(client, "/convention/", {"sort": "-price"})[0] == "Python Cookbook"
 
@@ -123,7 +132,9 @@ def test_schema_parameters():
     assert "price__gte!" in names
     assert names[-1] == "order_by"
     convention = backend.get_schema_operation_parameters(filters_views.ConventionProductList())
-    assert {"price", "price__gte", "price__lte", "category", "ordering"} <= {p["name"] for p in convention}
+    assert {"price", "price__gte", "price__lte", "category", "ordering"} <= {
+        p["name"] for p in convention
+    }
     django_filter = backend.get_schema_operation_parameters(filters_views.DjangoFilterProductList())
     assert {"min_price", "category", "in_stock"} <= {p["name"] for p in django_filter}
     assert backend.get_schema_fields(filters_views.ProductList()) == []
@@ -180,5 +191,7 @@ def test_backend_sync_twin_of_async():
     from rest_framework.request import Request
 
     request = Request(APIRequestFactory().get("/", {"price__lte": "10", "order_by": "name"}))
-    queryset = RestflowFilterBackend().filter_queryset(request, Product.objects.all(), filters_views.ProductList())
+    queryset = RestflowFilterBackend().filter_queryset(
+        request, Product.objects.all(), filters_views.ProductList()
+    )
     assert queryset.query.order_by == ("name", "pk")

@@ -17,3 +17,6 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -5,12 +5,12 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import pytest
+from catalog.models import Product
 from django.http import QueryDict
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework.exceptions import ValidationError
 
-from catalog.models import Product
 from restflow.filters import (
     BooleanField,
     DateTimeField,
@@ -40,13 +40,32 @@ class Everything(FilterSet):
         unknown_parameters = "error"
 
 
-KEYS = sorted(Everything().fields) + ["or.price__gte", "or1.in_stock", "or2.id", "colour", "or.order_by"]
+KEYS = sorted(Everything().fields) + [
+    "or.price__gte",
+    "or1.in_stock",
+    "or2.id",
+    "colour",
+    "or.order_by",
+]
 text = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=40)
 values = st.one_of(
     text,
     st.integers().map(str),
     st.decimals(allow_nan=True, allow_infinity=True).map(str),
-    st.sampled_from(["", ",", " , ", "true", "MAYBE", "1,2,3", "-price,name", "price,-price", "\x00", "x" * 2000]),
+    st.sampled_from(
+        [
+            "",
+            ",",
+            " , ",
+            "true",
+            "MAYBE",
+            "1,2,3",
+            "-price,name",
+            "price,-price",
+            "\x00",
+            "x" * 2000,
+        ]
+    ),
 )
 pairs = st.lists(st.tuples(st.one_of(st.sampled_from(KEYS), text), values), max_size=12)
 
@@ -72,13 +91,20 @@ def test_query_strings_only_raise_validation_errors(items):
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.dictionaries(st.sampled_from(KEYS), st.one_of(values, st.lists(values, max_size=4), st.integers(), st.none())))
+@given(
+    st.dictionaries(
+        st.sampled_from(KEYS),
+        st.one_of(values, st.lists(values, max_size=4), st.integers(), st.none()),
+    )
+)
 def test_plain_dicts_only_raise_validation_errors(data):
     check(data)
 
 
 @pytest.mark.django_db
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(pairs)
 def test_valid_queries_run_against_the_database(items):
     filterset = Everything(data=QueryDict(urlencode(items)))
@@ -87,7 +113,14 @@ def test_valid_queries_run_against_the_database(items):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(["price", "-price", "name", "-name"]), min_size=1, max_size=4, unique_by=lambda key: key.lstrip("-")))
+@given(
+    st.lists(
+        st.sampled_from(["price", "-price", "name", "-name"]),
+        min_size=1,
+        max_size=4,
+        unique_by=lambda key: key.lstrip("-"),
+    )
+)
 def test_ordering_keeps_the_request_order(keys):
     filterset = Everything(data={"order_by": ",".join(keys)})
     assert filterset.model_dump()["order_by"] == keys

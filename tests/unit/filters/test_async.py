@@ -5,10 +5,10 @@ from __future__ import annotations
 import threading
 
 import pytest
+from catalog.models import Product
 from django.db.models import Q
 from rest_framework.exceptions import ValidationError
 
-from catalog.models import Product
 from restflow.filters import DecimalField, FilterSet, StringField
 from tests.filterapp.catalog_data import make_catalog
 
@@ -52,7 +52,6 @@ def make_filterset(threads: list[int]):
 @pytest.mark.django_db(transaction=True)
 async def test_afilter_queryset_runs_on_the_loop_thread():
     from asgiref.sync import sync_to_async
-
     from django.db import connections
 
     await sync_to_async(make_catalog)()

@@ -41,8 +41,19 @@ def parse(field, raw):
 
 @pytest.mark.parametrize(
     "raw,expected",
-    [("true", True), ("TRUE", True), ("tRuE", True), ("1", True), ("yes", True), ("On", True),
-     ("false", False), ("FALSE", False), ("0", False), ("no", False), ("OFF", False)],
+    [
+        ("true", True),
+        ("TRUE", True),
+        ("tRuE", True),
+        ("1", True),
+        ("yes", True),
+        ("On", True),
+        ("false", False),
+        ("FALSE", False),
+        ("0", False),
+        ("no", False),
+        ("OFF", False),
+    ],
 )
 def test_boolean_accepts_any_case(raw, expected):
     value, errors = parse(BooleanField(), raw)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from catalog.models import Product
 from django.db.models import Q
 from rest_framework.exceptions import ValidationError
 
-from catalog.models import Product
 from restflow.filters import (
     BooleanField,
     DecimalField,
@@ -44,7 +44,9 @@ def run(filterset_class, data, queryset=None):
 
 
 def test_price_range_and_ordering(catalog):
-    result = run(ProductFilterSet, {"price__gte": "10", "price__lt": "20", "order_by": "-price,name"})
+    result = run(
+        ProductFilterSet, {"price__gte": "10", "price__lt": "20", "order_by": "-price,name"}
+    )
     assert names(result) == ["SQL Basics", "Chess Set", "Django Unleashed", "Go Board"]
 
 
@@ -93,7 +95,12 @@ def test_decimal_precision_from_model(catalog):
 
 def test_bad_values_collect_every_error(catalog):
     filterset = ProductFilterSet(
-        data={"price__gte": "abc", "created_at__gte": "yesterday", "order_by": "secret_field", "in_stock": "maybe"}
+        data={
+            "price__gte": "abc",
+            "created_at__gte": "yesterday",
+            "order_by": "secret_field",
+            "in_stock": "maybe",
+        }
     )
     assert not filterset.is_valid()
     assert set(filterset.errors) == {"price__gte", "created_at__gte", "order_by", "in_stock"}
@@ -196,9 +203,15 @@ def test_operator(catalog, operator, expected):
     F = type(
         "F",
         (FilterSet,),
-        {"__annotations__": {"category__slug": str}, "price": DecimalField(lookups=["lte"]), "Meta": meta},
+        {
+            "__annotations__": {"category__slug": str},
+            "price": DecimalField(lookups=["lte"]),
+            "Meta": meta,
+        },
     )
-    result = run(F, {"category__slug": "games", "price__lte": "20"}).exclude(name="Django Unleashed")
+    result = run(F, {"category__slug": "games", "price__lte": "20"}).exclude(
+        name="Django Unleashed"
+    )
     assert sorted(names(result)) == expected
 
 

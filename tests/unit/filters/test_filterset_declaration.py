@@ -3,13 +3,13 @@ from __future__ import annotations
 import sys
 import types
 from decimal import Decimal
-from typing import Literal, Optional
+from typing import Annotated, Literal
 
 import pytest
-from django.core.exceptions import ImproperlyConfigured
-from typing_extensions import Annotated, NotRequired
-
 from catalog.models import Product
+from django.core.exceptions import ImproperlyConfigured
+from typing_extensions import NotRequired
+
 from restflow.filters import (
     BooleanField,
     ChoiceField,
@@ -32,7 +32,7 @@ def test_annotations_build_typed_fields():
         price: Decimal | None
         kind: Literal["a", "b"]
         ids: list[int]
-        rating: Optional[float]
+        rating: float | None
         tag: NotRequired[str]
         slug: Annotated[str, "meta"]
 
@@ -95,7 +95,7 @@ def test_bare_field_without_annotation_raises():
 def test_field_priority_explicit_over_annotation_over_meta():
     class F(FilterSet):
         name: int
-        name = StringField(lookups=["icontains"])  # noqa: PIE794 - the point of the test
+        name = StringField(lookups=["icontains"])
         stock: str
 
         class Meta:
@@ -112,7 +112,14 @@ def test_variants_and_negations_follow_base():
     class F(FilterSet):
         price = DecimalField(lookups=["gte", "lte"])
 
-    assert list(F().fields) == ["price", "price!", "price__gte", "price__gte!", "price__lte", "price__lte!"]
+    assert list(F().fields) == [
+        "price",
+        "price!",
+        "price__gte",
+        "price__gte!",
+        "price__lte",
+        "price__lte!",
+    ]
 
 
 def test_meta_allow_negate_false_reaches_every_field():

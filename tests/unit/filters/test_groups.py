@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 import pytest
-
 from catalog.models import Product
+
 from restflow.filters import DecimalField, FilterSet, StringField
 from restflow.filters.groups import group_pattern
 from tests.filterapp.catalog_data import make_catalog, names

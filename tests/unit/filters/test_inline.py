@@ -3,8 +3,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-
 from catalog.models import Product
+
 from restflow.filters import DecimalField, FilterSet, InlineFilterSet, StringField
 
 
@@ -54,7 +54,9 @@ def test_processors_and_operator_pass_through():
     def pre(filterset, queryset):
         return queryset
 
-    F = InlineFilterSet(fields={"a": int}, preprocessors=[pre], operator="or", unknown_parameters="error")
+    F = InlineFilterSet(
+        fields={"a": int}, preprocessors=[pre], operator="or", unknown_parameters="error"
+    )
     options = F.get_options()
     assert options.preprocessors == (pre,)
     assert options.operator == "OR"

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 import pytest
+from catalog.models import Product
 from django.core.exceptions import ImproperlyConfigured
 
-from catalog.models import Product
 from restflow.filters.lookups import (
     LOOKUP_CATEGORIES,
     LookupSpec,

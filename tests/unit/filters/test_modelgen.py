@@ -3,9 +3,9 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from catalog.models import Product
 from django.core.exceptions import FieldDoesNotExist
 
-from catalog.models import Product
 from restflow.filters import (
     ChoiceField,
     DecimalField,
@@ -102,7 +102,11 @@ def test_meta_related_fields_expands_fk():
 
 def test_related_field_placeholder_expands():
     class F(FilterSet):
-        supplier = RelatedField(model=Supplier, fields=["name", "contact"], extra_kwargs={"name": {"lookups": ["iexact"]}})
+        supplier = RelatedField(
+            model=Supplier,
+            fields=["name", "contact"],
+            extra_kwargs={"name": {"lookups": ["iexact"]}},
+        )
 
         class Meta:
             model = Part

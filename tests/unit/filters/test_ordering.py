@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 import pytest
-
 from catalog.models import Product
+
 from restflow.filters import FilterSet, OrderField
 from restflow.filters.ordering import add_pk_tiebreak, flip_direction
 from tests.filterapp.catalog_data import make_catalog, names

@@ -19,7 +19,8 @@ from restflow.filters import (
 
 on_postgres = pytest.mark.postgres
 not_postgres = pytest.mark.skipif(
-    connection.vendor == "postgresql", reason="checks the error on a database that is not PostgreSQL"
+    connection.vendor == "postgresql",
+    reason="checks the error on a database that is not PostgreSQL",
 )
 
 
@@ -28,9 +29,30 @@ def articles(db):
     from tests.pgapp.models import Article
 
     rows = [
-        ("Python packaging", "Running python packages and wheels", ["python", "packaging"], [1, 5], (0, 10), {"color": "red", "size": 3}),
-        ("Gardening basics", "Growing tomatoes in the garden", ["garden"], [2], (5, 20), {"color": "green"}),
-        ("Pythons in the wild", "Snakes run fast; a python story", ["nature", "python"], [7, 8], (18, 65), {"size": 10}),
+        (
+            "Python packaging",
+            "Running python packages and wheels",
+            ["python", "packaging"],
+            [1, 5],
+            (0, 10),
+            {"color": "red", "size": 3},
+        ),
+        (
+            "Gardening basics",
+            "Growing tomatoes in the garden",
+            ["garden"],
+            [2],
+            (5, 20),
+            {"color": "green"},
+        ),
+        (
+            "Pythons in the wild",
+            "Snakes run fast; a python story",
+            ["nature", "python"],
+            [7, 8],
+            (18, 65),
+            {"size": 10},
+        ),
         ("Café culture", "Coffee and croissants", [], [], None, {}),
     ]
     created = {}
@@ -69,7 +91,10 @@ def test_full_text_search_ranks_by_relevance(articles):
     ranks = [article.search_rank for article in result]
     assert ranks == sorted(ranks, reverse=True)
     assert titles(run(F, {"search": "run"})) == ["Python packaging", "Pythons in the wild"]
-    assert titles(run(F, {"search": "python", "order_by": "-title"})) == ["Pythons in the wild", "Python packaging"]
+    assert titles(run(F, {"search": "python", "order_by": "-title"})) == [
+        "Pythons in the wild",
+        "Python packaging",
+    ]
     assert titles(run(F, {"search": '"python story"'})) == ["Pythons in the wild"]
 
 
@@ -101,8 +126,14 @@ def test_array_lookups(articles):
         tags = ListField(child=StringField(), lookups=["pg_array"])
         scores = ListField(child=IntegerField(), lookups=["overlap"])
 
-    assert titles(run(F, {"tags__contains": "python"})) == ["Python packaging", "Pythons in the wild"]
-    assert titles(run(F, {"tags__overlap": "garden,nature"})) == ["Gardening basics", "Pythons in the wild"]
+    assert titles(run(F, {"tags__contains": "python"})) == [
+        "Python packaging",
+        "Pythons in the wild",
+    ]
+    assert titles(run(F, {"tags__overlap": "garden,nature"})) == [
+        "Gardening basics",
+        "Pythons in the wild",
+    ]
     assert titles(run(F, {"tags__contained_by": "garden,python,packaging"})) == [
         "Python packaging",
         "Gardening basics",
@@ -137,7 +168,11 @@ def test_declared_list_on_array_column_compares_whole_arrays(articles):
             model = Article
 
     assert titles(run(F, {"tags": "nature,python"})) == ["Pythons in the wild"]
-    assert titles(run(F, {"tags!": "garden"})) == ["Python packaging", "Pythons in the wild", "Café culture"]
+    assert titles(run(F, {"tags!": "garden"})) == [
+        "Python packaging",
+        "Pythons in the wild",
+        "Café culture",
+    ]
 
 
 @on_postgres
@@ -151,9 +186,15 @@ def test_range_field_lookups(articles):
             extra_kwargs = {"age_range": {"lookups": ["pg_range"]}}
 
     assert isinstance(F().fields["age_range"], RangeField)
-    assert titles(run(F, {"age_range__contains": "19"})) == ["Gardening basics", "Pythons in the wild"]
+    assert titles(run(F, {"age_range__contains": "19"})) == [
+        "Gardening basics",
+        "Pythons in the wild",
+    ]
     assert titles(run(F, {"age_range__overlap": "0,4"})) == ["Python packaging"]
-    assert titles(run(F, {"age_range__contained_by": "0,30"})) == ["Python packaging", "Gardening basics"]
+    assert titles(run(F, {"age_range__contained_by": "0,30"})) == [
+        "Python packaging",
+        "Gardening basics",
+    ]
     # Query ranges include both ends: [0, 9] is the stored integer range [0, 10).
     assert titles(run(F, {"age_range": "0,9"})) == ["Python packaging"]
     assert titles(run(F, {"age_range": "0,10"})) == []
@@ -171,8 +212,14 @@ def test_json_lookups(articles):
 
     assert titles(run(F, {"color": "red"})) == ["Python packaging"]
     assert titles(run(F, {"size__gte": "5"})) == ["Pythons in the wild"]
-    assert titles(run(F, {"metadata__has_key": "size"})) == ["Python packaging", "Pythons in the wild"]
-    assert titles(run(F, {"metadata__has_any_keys": "color,nope"})) == ["Python packaging", "Gardening basics"]
+    assert titles(run(F, {"metadata__has_key": "size"})) == [
+        "Python packaging",
+        "Pythons in the wild",
+    ]
+    assert titles(run(F, {"metadata__has_any_keys": "color,nope"})) == [
+        "Python packaging",
+        "Gardening basics",
+    ]
     assert titles(run(F, {"metadata__contains": '{"color": "green"}'})) == ["Gardening basics"]
 
 

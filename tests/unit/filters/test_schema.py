@@ -1,8 +1,7 @@
 from __future__ import annotations
 
-
-
 from catalog.models import Product
+
 from restflow.filters import (
     BooleanField,
     ChoiceField,
@@ -23,7 +22,9 @@ from restflow.filters.schema import (
 
 class Documented(FilterSet):
     name = StringField(lookups=["icontains"], help_text="Product name")
-    price = DecimalField(lookups={"min": {"lookup": "gte", "help_text": "Lowest price"}, "lt": "lt"})
+    price = DecimalField(
+        lookups={"min": {"lookup": "gte", "help_text": "Lowest price"}, "lt": "lt"}
+    )
     in_stock: bool
     stock = ChoiceField(choices=[(1, "one"), (2, "two")])
     ids = ListField(child=IntegerField(), filter_by="id__in", required=True)
@@ -40,9 +41,14 @@ def by_name(parameters):
 def test_one_parameter_per_field_ordering_last():
     parameters = build_filterset_parameters(Documented)
     assert [p["name"] for p in parameters][-1] == "order_by"
-    assert {"name", "name!", "name__icontains", "name__icontains!", "price__min", "price__lt!"} <= set(
-        by_name(parameters)
-    )
+    assert {
+        "name",
+        "name!",
+        "name__icontains",
+        "name__icontains!",
+        "price__min",
+        "price__lt!",
+    } <= set(by_name(parameters))
     assert all(p["in"] == "query" for p in parameters)
 
 
@@ -81,7 +87,9 @@ def test_descriptions():
     parameters = by_name(build_filterset_parameters(Documented))
     assert parameters["name"]["description"] == "Product name"
     assert parameters["name!"]["description"] == "exclude where name - Product name"
-    assert parameters["name__icontains"]["description"].startswith("name contains (case-insensitive)")
+    assert parameters["name__icontains"]["description"].startswith(
+        "name contains (case-insensitive)"
+    )
     assert parameters["price__min"]["description"] == "Lowest price"
     assert parameters["price__min!"]["description"] == "exclude where Lowest price"
     assert parameters["price__lt"]["description"] == "price is less than"
@@ -93,4 +101,3 @@ def test_description_of_plain_field_is_none():
     field = StringField()
     field.bind("plain", None)
     assert get_field_description("plain", field) is None
-
