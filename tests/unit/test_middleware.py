@@ -370,6 +370,32 @@ def test_csrf_success_passes():
 # --- route-rule caching step ----------------------------------------------------------
 
 
+def cache_rules(pattern):
+    return middleware_settings(CACHE_RULES=[{"path": pattern, "ttl": 60, "per_user": False}])
+
+
+def test_route_rule_served_from_cache():
+    token = uuid.uuid4().hex
+    with cache_rules(r"^/api/plain/counter/"):
+        client = Client()
+        first = client.get(f"/api/plain/counter/{token}/")
+        second = client.get(f"/api/plain/counter/{token}/")
+    assert first.json() == second.json()
+    # Each response still gets its own request id.
+    assert first["X-Request-ID"] != second["X-Request-ID"]
+
+
+@pytest.mark.anyio
+async def test_route_rule_served_from_cache_async():
+    token = uuid.uuid4().hex
+    with cache_rules(r"^/api/async/counter/"):
+        client = AsyncClient()
+        first = await client.get(f"/api/async/counter/{token}/")
+        second = await client.get(f"/api/async/counter/{token}/")
+    assert first.json() == second.json()
+    assert first["X-Request-ID"] != second["X-Request-ID"]
+
+
 def test_without_rules_view_runs_each_time():
     token = uuid.uuid4().hex
     client = Client()
