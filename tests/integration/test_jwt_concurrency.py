@@ -1,8 +1,8 @@
 """Concurrent refreshes of one refresh token: with rotation exactly one succeeds.
 
 Two requests present the same refresh token at once. A rule that waits on a
-barrier holds both after the blacklist check and before the rotation claim,
-so both have seen the token as valid; only the store's atomic add then
+barrier stops both after the blacklist check and before the rotation claim,
+so both have seen the token as valid. Only the store's atomic add then
 decides, and it lets one through.
 """
 
