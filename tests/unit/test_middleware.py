@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import uuid
 
 import pytest
@@ -48,6 +49,30 @@ def test_middleware_async_mode_is_coroutine_function():
 
     middleware = RestflowMiddleware(get_response)
     assert iscoroutinefunction(middleware)
+
+
+RECORDING = "tests.unit.exceptions.views.RecordingMiddleware"
+
+
+@override_settings(MIDDLEWARE=[RECORDING])
+@pytest.mark.anyio
+async def test_asgi_runs_middleware_on_event_loop_thread():
+    from tests.unit.exceptions.views import RecordingMiddleware
+
+    RecordingMiddleware.seen.clear()
+    response = await AsyncClient().get("/api/async/ok/")
+    assert response.status_code == 200
+    # The async path ran, on the thread running the event loop: no thread hop.
+    assert RecordingMiddleware.seen == [("async", threading.current_thread())]
+
+
+@override_settings(MIDDLEWARE=[RECORDING])
+def test_wsgi_runs_middleware_sync_path():
+    from tests.unit.exceptions.views import RecordingMiddleware
+
+    RecordingMiddleware.seen.clear()
+    assert Client().get("/api/plain/ok/").status_code == 200
+    assert RecordingMiddleware.seen == [("sync", threading.current_thread())]
 
 
 def test_middleware_is_first_in_test_settings():

@@ -8,11 +8,13 @@ plain async Django view, so every mapping is tested on each path.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
+from typing import ClassVar
 
 from django.core import exceptions as django_exceptions
 from django.db import InterfaceError, OperationalError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.views.decorators.csrf import csrf_protect
 from rest_framework import exceptions as drf_exceptions
 from rest_framework import serializers
@@ -28,6 +30,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from restflow.exceptions import APIException, ErrorCode
+from restflow.middleware import RestflowMiddleware
 
 
 class ItemSerializer(serializers.Serializer):
@@ -235,3 +238,17 @@ def plain_counter(request: HttpRequest, token: str) -> HttpResponse:
 async def async_counter(request: HttpRequest, token: str) -> HttpResponse:
     _COUNTER["calls"] += 1
     return JsonResponse({"calls": _COUNTER["calls"]})
+
+
+class RecordingMiddleware(RestflowMiddleware):
+    """RestflowMiddleware that records the thread each of its paths ran on."""
+
+    seen: ClassVar[list[tuple[str, threading.Thread]]] = []
+
+    def get_view_response(self, request: HttpRequest) -> HttpResponseBase:
+        self.seen.append(("sync", threading.current_thread()))
+        return super().get_view_response(request)
+
+    async def aget_view_response(self, request: HttpRequest) -> HttpResponseBase:
+        self.seen.append(("async", threading.current_thread()))
+        return await super().aget_view_response(request)
