@@ -181,7 +181,8 @@ def test_unknown_section_suggests():
     assert problem.message == (
         "RESTFLOW_SETTINGS[\"JTW\"] is not a known restflow section. Did you mean 'JWT'?"
     )
-    assert "CACHE_SETTINGS" in problem.hint and "MIDDLEWARE" in problem.hint
+    assert "CACHE_SETTINGS" in problem.hint
+    assert "MIDDLEWARE" in problem.hint
 
 
 def test_unknown_key_suggests():

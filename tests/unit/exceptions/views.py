@@ -1,8 +1,8 @@
 """Views that raise each kind of exception, for the envelope and middleware tests.
 
-``RAISERS`` maps a short name to a callable raising one exception; the
-same table is served by a sync DRF view, a plain sync Django view and a
-plain async Django view, so every mapping is tested on each path.
+``RAISERS`` maps a short name to a callable that raises one exception.
+A sync DRF view, a plain sync Django view and a plain async Django view
+all serve the same table, so every mapping is tested on each path.
 """
 
 from __future__ import annotations
