@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from asgiref.sync import async_to_sync
 from catalog.models import Category, Product
@@ -61,13 +63,13 @@ def test_model_mode_explicit_extra_kwargs_win():
         model_fields=["name", "slug", "price"],
         read_only_fields=["name", "slug"],
         write_only_fields=["price"],
-        extra_kwargs={"slug": {"read_only": False}, "price": {"min_value": 1}},
+        extra_kwargs={"slug": {"read_only": False}, "price": {"min_value": Decimal("1")}},
     )
     fields = cls().fields
     assert fields["name"].read_only is True
     assert fields["slug"].read_only is False
     assert fields["price"].write_only is True
-    assert fields["price"].min_value == 1
+    assert fields["price"].min_value == Decimal("1")
 
 
 def test_model_mode_with_annotated_extra_field():
