@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from rest_framework import generics
+from rest_framework.pagination import PageNumberPagination
 
 from catalog.models import Category, Product
 from catalog.serializers import CategorySerializer, ProductSerializer
+
+
+class CatalogPagination(PageNumberPagination):
+    # Set on the view rather than through REST_FRAMEWORK["PAGE_SIZE"]: DRF
+    # copies its pagination defaults into class attributes at import time.
+    page_size = 50
 
 
 class ProductListView(generics.ListCreateAPIView):
@@ -13,6 +20,7 @@ class ProductListView(generics.ListCreateAPIView):
 
     queryset = Product.objects.select_related("category", "brand").order_by("id")
     serializer_class = ProductSerializer
+    pagination_class = CatalogPagination
 
 
 class ProductDetailView(generics.RetrieveAPIView):
