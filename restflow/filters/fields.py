@@ -9,6 +9,7 @@ filter behaviour of :class:`Field`: where the value goes in the ORM
 from __future__ import annotations
 
 import copy
+import datetime
 import inspect
 import re
 from collections.abc import Callable
@@ -486,6 +487,17 @@ class DateTimeField(Field, drf_fields.DateTimeField):
         "invalid": _message("Enter a date and time in the format {format}, not {input}."),
         "date": _message("Enter a date and time, not only a date: {input}."),
     }
+
+    def to_internal_value(self, value: Any) -> Any:
+        # Dates at the ends of the calendar overflow when DRF or the database
+        # converts them between time zones; that is a bad value, not a crash.
+        try:
+            result = super().to_internal_value(value)
+            if isinstance(result, datetime.datetime) and result.tzinfo is not None:
+                result.astimezone(datetime.timezone.utc)
+        except OverflowError:
+            self.fail("overflow")
+        return result
 
 
 class TimeField(Field, drf_fields.TimeField):

@@ -57,9 +57,12 @@ DEFAULT_FIELD_LOOKUPS: tuple[str, ...] = ()
 LIST_LOOKUPS = frozenset({"in", "range", "has_keys", "has_any_keys"})
 
 # Transforms that extract an integer component from a date, time or datetime.
+# Years stop one short of datetime's limits: Django turns a year into a range
+# of datetimes in the current time zone, which overflows at year 1 or 9999 in
+# zones far from UTC.
 DATE_COMPONENT_LOOKUPS: dict[str, tuple[int, int]] = {
-    "year": (1, 9999),
-    "iso_year": (1, 9999),
+    "year": (2, 9998),
+    "iso_year": (2, 9998),
     "month": (1, 12),
     "day": (1, 31),
     "week": (1, 53),

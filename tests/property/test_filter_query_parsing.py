@@ -54,6 +54,17 @@ values = st.one_of(
     st.decimals(allow_nan=True, allow_infinity=True).map(str),
     st.sampled_from(
         [
+            "0001-01-01T00:00:00",
+            "9999-12-31T23:59:59-12:00",
+            "0001-01-01",
+            "10000-01-01",
+            "1e999999",
+            "-0",
+            "１２",
+        ]
+    ),
+    st.sampled_from(
+        [
             "",
             ",",
             " , ",
