@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from catalog.models import Product
 from django.test import override_settings
 from django.utils import timezone
 
-from catalog.models import Product
 from restflow.filters import DateTimeField, FilterSet
 
 
