@@ -24,7 +24,16 @@ def _unique_name(base: str, shape: str) -> str:
         if shape not in shapes:
             shapes.append(shape)
         index = shapes.index(shape)
-    return base if index == 0 else f"{base}{index + 1}"
+    if index == 0:
+        return base
+    # Number before a "Serializer" suffix, which drf-spectacular strips to
+    # name the component: PayloadSerializer -> Payload2Serializer -> "Payload2".
+    stem, suffix = (
+        (base[: -len("Serializer")], "Serializer")
+        if base.endswith("Serializer") and base != "Serializer"
+        else (base, "")
+    )
+    return f"{stem}{index + 1}{suffix}"
 
 
 def _describe(value: Any) -> str:
@@ -57,9 +66,10 @@ def InlineSerializer(
     to ``Meta.extra_kwargs``, but a key given in ``extra_kwargs`` wins.
 
     The class name is ``name`` (default ``InlineSerializer`` or
-    ``<Model>InlineSerializer``); a second call with the same name but a
-    different shape gets a numbered name, so OpenAPI component names stay
-    unique. Raise ``ValueError`` when neither ``model`` nor ``fields`` is given.
+    ``<Model>InlineSerializer``). A second call with the same name but a
+    different shape gets a numbered name (``Inline2Serializer``), so OpenAPI
+    component names stay unique. Raise ``ValueError`` when neither
+    ``model`` nor ``fields`` is given.
     """
     from restflow.serializers.serializers import ModelSerializer, Serializer
 

@@ -85,7 +85,11 @@ def test_names_unique_per_shape():
     assert first is not same
     assert other.__name__ == "ShapeIn2"
     model_default = InlineSerializer(model=Category, model_fields=["id"])
-    assert model_default.__name__.startswith("CategoryInlineSerializer")
+    assert model_default.__name__.startswith("CategoryInline")
+    assert model_default.__name__.endswith("Serializer")
+    numbered = InlineSerializer(name="PayloadSerializer", fields={"a": int})
+    renumbered = InlineSerializer(name="PayloadSerializer", fields={"b": int})
+    assert (numbered.__name__, renumbered.__name__) == ("PayloadSerializer", "Payload2Serializer")
 
 
 def test_unsupported_type_names_field():
