@@ -1,4 +1,4 @@
-"""Dates at the ends of the calendar, in time zones far from UTC: a 400 or a result, never a crash."""
+"""Calendar-edge dates in time zones far from UTC: a 400 or a result, never a crash."""
 
 from __future__ import annotations
 
