@@ -82,24 +82,55 @@ def validate_signing_key_shape(algorithm: str, key: Any) -> None:
         )
 
 
-def _public_from_private(key: str | bytes) -> Any:
-    """Return the public key matching a PEM private key, or ``key`` when it is not one."""
-    text = _as_text(key)
-    if "PRIVATE KEY-----" not in text:
-        return key
-    from cryptography.hazmat.primitives import serialization
+def _load(algorithm: str, key: Any, setting: str, *, public: bool) -> Any:
+    """Return ``key`` ready for PyJWT: HMAC secrets as given, PEM text parsed once.
 
-    private = serialization.load_pem_private_key(text.encode("utf-8"), password=None)
-    return private.public_key()
+    With ``public`` a private key is replaced by its public half, because
+    only the public half can verify.
+    """
+    if algorithm in HMAC_ALGORITHMS:
+        return key
+    loaded = key
+    if isinstance(key, (str, bytes)):
+        try:
+            loaded = jwt.get_algorithm_by_name(algorithm).prepare_key(key)
+        except Exception as exc:
+            raise KeySettingsError(
+                f"{setting_path('JWT', setting)} cannot be loaded as a key for "
+                f"{algorithm!r} ({type(exc).__name__}: {exc}). Give an unencrypted PEM key "
+                "of that algorithm's type."
+            ) from exc
+    derive = getattr(loaded, "public_key", None)
+    if public and callable(derive) and not hasattr(loaded, "verify"):
+        loaded = derive()
+    return loaded
+
+
+# Parsed keys per settings generation: parsing a PEM key costs far more than a signature.
+_cache: dict[str, tuple[int, Any]] = {}
+
+
+def _cached(name: str, build: Any) -> Any:
+    generation = restflow_settings.generation
+    hit = _cache.get(name)
+    if hit is not None and hit[0] == generation:
+        return hit[1]
+    value = build()
+    _cache[name] = (generation, value)
+    return value
 
 
 def get_signing_key() -> Any:
-    """Return ``SIGNING_KEY``; raise :class:`KeySettingsError` when it is missing or misshapen."""
-    jwt_settings = restflow_settings.JWT
-    algorithm = validate_algorithm(jwt_settings.ALGORITHM)
-    key = jwt_settings.SIGNING_KEY
-    validate_signing_key_shape(algorithm, key)
-    return key
+    """Return ``SIGNING_KEY`` ready to sign; raise :class:`KeySettingsError` when it is unusable."""
+
+    def build() -> Any:
+        jwt_settings = restflow_settings.JWT
+        algorithm = validate_algorithm(jwt_settings.ALGORITHM)
+        key = jwt_settings.SIGNING_KEY
+        validate_signing_key_shape(algorithm, key)
+        return _load(algorithm, key, "SIGNING_KEY", public=False)
+
+    return _cached("signing", build)
 
 
 def get_verifying_key() -> Any:
@@ -111,12 +142,10 @@ def get_verifying_key() -> Any:
     jwt_settings = restflow_settings.JWT
     algorithm = validate_algorithm(jwt_settings.ALGORITHM)
     if jwt_settings.VERIFYING_KEY:
-        return jwt_settings.VERIFYING_KEY
+        return _load(algorithm, jwt_settings.VERIFYING_KEY, "VERIFYING_KEY", public=True)
     key = jwt_settings.SIGNING_KEY
     validate_signing_key_shape(algorithm, key)
-    if algorithm in HMAC_ALGORITHMS:
-        return key
-    return _public_from_private(key)
+    return _load(algorithm, key, "SIGNING_KEY", public=True)
 
 
 @dataclass
@@ -144,7 +173,7 @@ class KeyRing:
 def _jwk_key(jwk: Mapping[str, Any], algorithm: str) -> Any:
     try:
         return jwt.PyJWK(dict(jwk), algorithm=jwk.get("alg", algorithm)).key
-    except jwt.PyJWTError as exc:
+    except Exception as exc:
         raise KeySettingsError(
             f"{setting_path('JWT', 'VERIFYING_KEYS')} contains a JWK that cannot be loaded "
             f"(kid {jwk.get('kid')!r}): {exc}. Check its 'kty', 'alg' and key fields."
@@ -152,10 +181,14 @@ def _jwk_key(jwk: Mapping[str, Any], algorithm: str) -> Any:
 
 
 def get_key_ring() -> KeyRing:
-    """Build the :class:`KeyRing` from the current settings.
+    """Return the :class:`KeyRing` of the current settings, built once per settings generation.
 
     Raises :class:`KeySettingsError` when the settings hold no usable key.
     """
+    return _cached("ring", _build_key_ring)  # type: ignore[no-any-return]
+
+
+def _build_key_ring() -> KeyRing:
     jwt_settings = restflow_settings.JWT
     algorithm = validate_algorithm(jwt_settings.ALGORITHM)
     ring = KeyRing()
@@ -180,8 +213,8 @@ def get_key_ring() -> KeyRing:
                 ring.anonymous.append(key)
     elif isinstance(extra, Mapping):
         for kid, key in extra.items():
-            ring.by_id.setdefault(str(kid), _public_from_private(key) if key else key)
+            ring.by_id.setdefault(str(kid), _load(algorithm, key, "VERIFYING_KEYS", public=True))
     else:
         for key in extra or ():
-            ring.anonymous.append(_public_from_private(key))
+            ring.anonymous.append(_load(algorithm, key, "VERIFYING_KEYS", public=True))
     return ring

@@ -139,3 +139,8 @@ def test_checks_registered_with_django():
     ):
         found = [message.id for message in checks.run_checks(tags=["restflow"])]
     assert "restflow.E050" in found
+
+
+def test_e052_unreadable_pem():
+    jwt = {"ALGORITHM": "ES256", "SIGNING_KEY": "-----BEGIN PRIVATE KEY-----\nnope\n"}
+    assert run_checks(jwt) == ["restflow.E052"]

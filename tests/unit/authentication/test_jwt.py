@@ -218,3 +218,32 @@ def test_resolve_token_blacklist_backend(jwt_settings):
     assert resolve_token_blacklist_backend(instance) is instance
     with pytest.raises(ComponentError, match="BLACKLIST_BACKEND"):
         resolve_token_blacklist_backend("nowhere")
+
+
+def test_unreadable_asymmetric_key(jwt_settings, user, make_request, rsa_keys):
+    from rest_framework.exceptions import AuthenticationFailed
+
+    from restflow.authentication.jwt_authentication import JWTAuthentication
+
+    jwt_settings(ALGORITHM="RS256", SIGNING_KEY=rsa_keys[0])
+    raw = AccessToken.for_user(user).raw
+    jwt_settings(ALGORITHM="RS256", SIGNING_KEY="not a PEM key")
+    with pytest.raises(KeySettingsError, match="cannot be loaded"):
+        AccessToken.for_user(user)
+    with pytest.raises(KeySettingsError):
+        decode_token(raw)
+    # A server-side key problem is never a 500 for the client.
+    with pytest.raises(AuthenticationFailed) as info:
+        JWTAuthentication().authenticate(make_request(f"Bearer {raw}"))
+    assert info.value.get_codes() == "invalid_token"
+
+
+def test_parsed_keys_are_reused(jwt_settings, rsa_keys):
+    from restflow.authentication.keys import get_key_ring, get_signing_key
+
+    jwt_settings(ALGORITHM="RS256", SIGNING_KEY=rsa_keys[0])
+    assert get_signing_key() is get_signing_key()
+    ring = get_key_ring()
+    assert get_key_ring() is ring
+    jwt_settings(ALGORITHM="RS256", SIGNING_KEY=rsa_keys[0], SIGNING_KEY_ID="k")
+    assert get_key_ring() is not ring
