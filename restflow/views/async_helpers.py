@@ -90,7 +90,7 @@ class AsyncHelpersMixin(APIViewHelpersMixin):
         serializer = self.get_serializer(
             instance, many=many, serializer_class=cls, direction="response"
         )
-        if many and not hasattr(serializer, "adata"):
+        if many and not hasattr(type(serializer), "adata"):
             # The list serializer lacks the async surface; its items have it.
             return [
                 await _adata(self.get_serializer(item, serializer_class=cls, direction="response"))

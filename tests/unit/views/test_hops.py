@@ -16,7 +16,7 @@ from restflow.permissions import AllowAny, IsAuthenticated
 from restflow.test import AsyncAPIRequestFactory
 from restflow.views import AsyncAPIView, AsyncListAPIView
 from tests.viewsapp.serializers import ProductSerializer
-from tests.viewsapp.support import make_catalog, run_async
+from tests.viewsapp.support import HopLog, make_catalog, run_async
 
 factory = AsyncAPIRequestFactory()
 
@@ -220,3 +220,54 @@ async def test_async_serializer_renders_without_hop(hops):
     response = await AsyncSerializerView.as_view()(factory.get("/"))
     assert response.data == [{"id": 1}, {"id": 2}]
     assert hops.count == 0
+
+
+def _restflow_hops(hop_log: Any) -> list[str]:
+    return [
+        getattr(function, "__qualname__", repr(function))
+        for function in hop_log.functions
+        if HopLog._module(function).startswith("restflow")
+    ]
+
+
+@pytest.mark.django_db
+def test_restflow_stack_page_without_restflow_hops(hops):
+    from rest_framework import serializers as drf_serializers
+
+    from restflow.authentication import BasicAuthentication
+    from restflow.pagination import FastPageNumberPagination
+    from restflow.serializers import ModelSerializer
+
+    class ProductRow(ModelSerializer):
+        category_name = drf_serializers.CharField(source="category.name", read_only=True)
+
+        class Meta:
+            model = Product
+            fields = ["id", "name", "price", "category_name"]
+
+    class Fifty(FastPageNumberPagination):
+        page_size = 50
+
+    class View(AsyncListAPIView):
+        authentication_classes = [BasicAuthentication]
+        permission_classes = [IsAuthenticated]
+        throttle_classes: list[Any] = []
+        serializer_class = ProductRow
+        pagination_class = Fifty
+        queryset = Product.objects.select_related("category").order_by("id")
+
+    import base64
+
+    User.objects.create_user("reader", password="pw")
+    make_catalog(products=60)
+    token = base64.b64encode(b"reader:pw").decode()
+
+    @run_async
+    async def call() -> Any:
+        return await View.as_view()(factory.get("/", HTTP_AUTHORIZATION=f"Basic {token}"))
+
+    response = call()
+    assert response.status_code == 200
+    assert len(response.data["results"]) == 50
+    assert response.data["results"][0]["category_name"] == "Lamps"
+    assert _restflow_hops(hops) == []
