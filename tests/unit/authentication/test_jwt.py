@@ -247,3 +247,29 @@ def test_parsed_keys_are_reused(jwt_settings, rsa_keys):
     assert get_key_ring() is ring
     jwt_settings(ALGORITHM="RS256", SIGNING_KEY=rsa_keys[0], SIGNING_KEY_ID="k")
     assert get_key_ring() is not ring
+
+
+def _private_pem(private_key) -> str:
+    from cryptography.hazmat.primitives import serialization
+
+    return private_key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+
+
+@pytest.mark.parametrize("algorithm", ["ES256", "EdDSA", "PS256"])
+def test_other_asymmetric_algorithms(jwt_settings, user, algorithm, rsa_keys):
+    from cryptography.hazmat.primitives.asymmetric import ec, ed25519
+
+    if algorithm == "ES256":
+        private = _private_pem(ec.generate_private_key(ec.SECP256R1()))
+    elif algorithm == "EdDSA":
+        private = _private_pem(ed25519.Ed25519PrivateKey.generate())
+    else:
+        private = rsa_keys[0]
+    jwt_settings(ALGORITHM=algorithm, SIGNING_KEY=private)
+    token = AccessToken.for_user(user)
+    assert pyjwt.get_unverified_header(token.raw)["alg"] == algorithm
+    assert AccessToken.verify(token.raw).jti == token.jti
