@@ -12,7 +12,14 @@ import asyncio
 import contextvars
 import threading
 from collections import deque
-from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterable,
+    AsyncIterator,
+    Callable,
+    Iterable,
+    Iterator,
+)
 from contextlib import aclosing, suppress
 from typing import Any, Generic, TypeVar
 
@@ -59,13 +66,13 @@ class ThreadedIterator(Generic[T]):
     def __aiter__(self) -> AsyncIterator[T]:
         return self._items()
 
-    async def _items(self) -> AsyncIterator[T]:
+    async def _items(self) -> AsyncGenerator[T, None]:
         async with aclosing(self.batches()) as batches:
             async for batch in batches:
                 for item in batch:
                     yield item
 
-    async def batches(self) -> AsyncIterator[list[T]]:
+    async def batches(self) -> AsyncGenerator[list[T], None]:
         """Yield the items produced so far as one list, waiting only when there are none."""
         self._start()
         try:

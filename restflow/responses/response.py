@@ -24,7 +24,7 @@ class Response(DRFResponse):
         if self.is_rendered:
             return result
         self.content = self.rendered_content
-        for callback in self._post_render_callbacks:
+        for callback in self._post_render_callbacks:  # type: ignore[attr-defined]
             replacement = callback(result)
             if inspect.isawaitable(replacement):
                 replacement = await replacement

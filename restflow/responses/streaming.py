@@ -14,10 +14,10 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Iterable, Iterator
 from contextlib import aclosing
 from dataclasses import replace
-from typing import Any
+from typing import Any, cast
 
 from django.http import StreamingHttpResponse
 from rest_framework.settings import api_settings
@@ -153,7 +153,7 @@ class BaseStreamingResponse(StreamingHttpResponse):
             if close is not None:
                 close()
 
-    async def _stream_async(self, iterable: Any, *, prepared: bool) -> AsyncIterator[bytes]:
+    async def _stream_async(self, iterable: Any, *, prepared: bool) -> AsyncGenerator[bytes, None]:
         iterator = aiter(iterable)
         try:
             head = self.opening()
@@ -176,7 +176,7 @@ class BaseStreamingResponse(StreamingHttpResponse):
         finally:
             await aclose_quietly(iterator)
 
-    async def _with_keepalive(self, iterator: AsyncIterator[Any]) -> AsyncIterator[Any]:
+    async def _with_keepalive(self, iterator: AsyncIterator[Any]) -> AsyncGenerator[Any, None]:
         interval = self.keepalive_interval
         if not interval:
             async for item in iterator:
@@ -219,30 +219,31 @@ class BaseStreamingResponse(StreamingHttpResponse):
     def __iter__(self) -> Iterator[bytes]:
         """Stream to a sync server (WSGI); an async stream runs on a private event loop."""
         if not self.is_async:
-            return iter(self.streaming_content)
+            return iter(cast(Iterator[bytes], self.streaming_content))
         return iterate_in_loop(self._closing_async_content())
 
     async def __aiter__(self) -> AsyncIterator[bytes]:  # type: ignore[override]
         """Stream to an async server (ASGI); a sync stream runs in a worker thread."""
         if self.is_async:
-            async with aclosing(self._closing_async_content()) as content:
-                async for part in content:
+            async with aclosing(self._closing_async_content()) as parts:
+                async for part in parts:
                     yield part
             return
         # Wrappers such as map() do not close what they wrap, so the worker
         # closes the driver (and through it the iterable) itself.
-        pump = ThreadedIterator(self.streaming_content, closers=[self._driver.close])
+        content = cast(Iterator[bytes], self.streaming_content)
+        pump: ThreadedIterator[bytes] = ThreadedIterator(content, closers=[self._driver.close])
         try:
             async for batch in pump.batches():
                 yield b"".join(batch)
         finally:
             pump.stop()
 
-    async def _closing_async_content(self) -> AsyncIterator[bytes]:
+    async def _closing_async_content(self) -> AsyncGenerator[bytes, None]:
         # Middleware may have wrapped the stream (GZip does); those wrappers
         # do not close what they wrap, so the driver is closed explicitly
         # and the producer's finally blocks run when the client goes away.
-        content = self.streaming_content
+        content = cast(AsyncIterator[bytes], self.streaming_content)
         try:
             async for part in content:
                 yield part

@@ -162,6 +162,10 @@ class SimpleRateThrottle(drf_throttling.SimpleRateThrottle, BaseThrottle):
         self.now = self.timer()
         return True
 
+    def _hit_arguments(self) -> tuple[str, int, int, float]:
+        # _prepare has returned True: the rate, and so these, are set.
+        return (str(self.key), int(self.num_requests or 0), int(self.duration or 0), self.now)
+
     def _decide(self, usage: ThrottleUsage) -> bool:
         self.usage = usage
         if usage.allowed:
@@ -176,7 +180,7 @@ class SimpleRateThrottle(drf_throttling.SimpleRateThrottle, BaseThrottle):
             return True
         store = self.get_store()
         try:
-            usage = store.hit(self.key, self.num_requests, self.duration, self.now)
+            usage = store.hit(*self._hit_arguments())
         except StoreUnavailableError as exc:
             return store_failure_allows(store.description, exc)
         return self._decide(usage)
@@ -190,7 +194,7 @@ class SimpleRateThrottle(drf_throttling.SimpleRateThrottle, BaseThrottle):
             return True
         store = self.get_store()
         try:
-            usage = await store.ahit(self.key, self.num_requests, self.duration, self.now)
+            usage = await store.ahit(*self._hit_arguments())
         except StoreUnavailableError as exc:
             return store_failure_allows(store.description, exc)
         return self._decide(usage)
