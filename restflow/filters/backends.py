@@ -1,9 +1,9 @@
 """``RestflowFilterBackend``: apply a view's FilterSet in DRF's filter pipeline.
 
-The backend serves three kinds of view: one with a restflow ``filterset_class``;
-one with django-filter's ``filterset_fields`` and/or DRF's ``ordering_fields``
-(a FilterSet is built from them); and one whose ``filterset_class`` is a
-django-filter FilterSet, applied as django-filter's own backend does.
+The backend serves three kinds of view. A restflow ``filterset_class`` is
+used directly. From django-filter's ``filterset_fields`` and DRF's
+``ordering_fields`` a FilterSet is built. A django-filter ``filterset_class``
+is applied as django-filter's own backend does.
 """
 
 from __future__ import annotations

@@ -73,22 +73,20 @@ class Field(drf_fields.Field):
     """A query parameter that filters a queryset.
 
     ``db_field`` is the ORM path the value is compared with (the declared
-    name by default); ``filter_by`` replaces the whole expression with a
-    string (``"price__gte"``) or a callable ``value -> dict | Q``; ``method``
-    replaces the filter with a callable ``(filterset, queryset, value)`` or
-    the name of a FilterSet method called as ``(queryset, value)``, which
-    returns a ``Q`` (combined with the other filters) or a ``QuerySet``
-    (used as the new queryset). ``lookups`` generates variant parameters
-    (``price__gte``), and every parameter gets a negated twin (``price!``)
-    unless ``allow_negate`` is false.
+    name by default). ``filter_by`` replaces the whole expression with a
+    string (``"price__gte"``) or a callable ``value -> dict | Q``.
+    ``method`` replaces the filter with a callable ``(filterset, queryset,
+    value)`` or the name of a FilterSet method called as ``(queryset,
+    value)``. A method returns a ``Q`` (combined with the other filters) or
+    a ``QuerySet`` (used as the new queryset). ``lookups`` generates variant
+    parameters (``price__gte``), and every parameter gets a negated twin
+    (``price!``) unless ``allow_negate`` is false.
 
     Used as ``name: T = Field(...)`` in a FilterSet, this exact class means
     "the field class for ``T``, with these arguments".
     """
 
     lookup_categories: tuple[str, ...] = ()
-    # True for fields whose value is a list read from repeated keys and commas.
-    reads_list = False
 
     def __init__(
         self,
@@ -128,10 +126,12 @@ class Field(drf_fields.Field):
                 "`allow_negate=True` cannot be used with `method`: a method returns its own "
                 "queryset, which restflow cannot negate. Handle exclusion inside the method."
             )
+
         kwargs.setdefault("allow_null", False)
         kwargs.setdefault("read_only", False)
         kwargs.setdefault("write_only", False)
         super().__init__(required=required, **kwargs)
+
         self.db_field = db_field
         self.filter_by = filter_by
         self.lookups = lookups
@@ -225,9 +225,9 @@ class Field(drf_fields.Field):
     def build_variant(self, spec: LookupSpec) -> Field:
         """Return the field for the lookup variant ``spec`` of this field.
 
-        ``in`` and lists take a list of this field's values, ``range`` exactly
-        two; ``isnull`` takes a boolean; date and time components take an
-        integer in their range; any other lookup parses values like this field.
+        ``in`` takes a list of this field's values and ``range`` exactly two.
+        ``isnull`` takes a boolean, and date and time components take an
+        integer in their range. Any other lookup parses values like this field.
         """
         path = f"{self.db_field}{LOOKUP_SEP}{spec.lookup}"
         parts = spec.lookup.split(LOOKUP_SEP)
@@ -404,10 +404,6 @@ def _validate_regex(value: str) -> None:
         raise ValidationError(f"Enter a valid regular expression: {exc}.", code="invalid")
 
 
-def _message(text: str) -> str:
-    return text
-
-
 class StringField(Field, drf_fields.CharField):
     """Text compared as written (trimmed); a blank value counts as absent."""
 
@@ -419,9 +415,9 @@ class IntegerField(Field, drf_fields.IntegerField):
 
     lookup_categories = ("basic", "comparison")
     default_error_messages = {
-        "invalid": _message("Enter a whole number such as 42, not {input}."),
-        "max_value": _message("Enter a number no greater than {max_value}."),
-        "min_value": _message("Enter a number no less than {min_value}."),
+        "invalid": "Enter a whole number such as 42, not {input}.",
+        "max_value": "Enter a number no greater than {max_value}.",
+        "min_value": "Enter a number no less than {min_value}.",
     }
 
     def __init__(self, **kwargs: Any) -> None:
@@ -435,7 +431,7 @@ class FloatField(Field, drf_fields.FloatField):
 
     lookup_categories = ("basic", "comparison")
     default_error_messages = {
-        "invalid": _message("Enter a number such as 4.5, not {input}."),
+        "invalid": "Enter a number such as 4.5, not {input}.",
     }
 
 
@@ -444,7 +440,7 @@ class DecimalField(Field, drf_fields.DecimalField):
 
     lookup_categories = ("basic", "comparison")
     default_error_messages = {
-        "invalid": _message("Enter a decimal number such as 19.99, not {input}."),
+        "invalid": "Enter a decimal number such as 19.99, not {input}.",
     }
 
     def __init__(
@@ -458,7 +454,7 @@ class BooleanField(Field, drf_fields.BooleanField):
 
     lookup_categories = ("basic",)
     default_error_messages = {
-        "invalid": _message(
+        "invalid": (
             "Enter true or false (1/0, yes/no and on/off work too, in any case), not {input}."
         ),
     }
@@ -474,8 +470,8 @@ class DateField(Field, drf_fields.DateField):
 
     lookup_categories = ("basic", "comparison", "date")
     default_error_messages = {
-        "invalid": _message("Enter a date in the format {format}, not {input}."),
-        "datetime": _message("Enter a date without a time, not {input}."),
+        "invalid": "Enter a date in the format {format}, not {input}.",
+        "datetime": "Enter a date without a time, not {input}.",
     }
 
 
@@ -484,13 +480,13 @@ class DateTimeField(Field, drf_fields.DateTimeField):
 
     lookup_categories = ("basic", "comparison", "date", "time")
     default_error_messages = {
-        "invalid": _message("Enter a date and time in the format {format}, not {input}."),
-        "date": _message("Enter a date and time, not only a date: {input}."),
+        "invalid": "Enter a date and time in the format {format}, not {input}.",
+        "date": "Enter a date and time, not only a date: {input}.",
     }
 
     def to_internal_value(self, value: Any) -> Any:
         # Dates at the ends of the calendar overflow when DRF or the database
-        # converts them between time zones; that is a bad value, not a crash.
+        # converts them between time zones, so they are reported as invalid.
         try:
             result = super().to_internal_value(value)
             if isinstance(result, datetime.datetime) and result.tzinfo is not None:
@@ -505,7 +501,7 @@ class TimeField(Field, drf_fields.TimeField):
 
     lookup_categories = ("basic", "comparison", "time")
     default_error_messages = {
-        "invalid": _message("Enter a time in the format {format}, not {input}."),
+        "invalid": "Enter a time in the format {format}, not {input}.",
     }
 
 
@@ -514,7 +510,7 @@ class DurationField(Field, drf_fields.DurationField):
 
     lookup_categories = ("basic", "comparison", "time")
     default_error_messages = {
-        "invalid": _message("Enter a duration in the format {format}, not {input}."),
+        "invalid": "Enter a duration in the format {format}, not {input}.",
     }
 
 
@@ -523,7 +519,7 @@ class EmailField(Field, drf_fields.EmailField):
 
     lookup_categories = ("basic", "text")
     default_error_messages = {
-        "invalid": _message("Enter a valid e-mail address such as ada@example.com, not {input}."),
+        "invalid": "Enter a valid e-mail address such as ada@example.com, not {input}.",
     }
 
 
@@ -538,9 +534,7 @@ class UUIDField(Field, drf_fields.UUIDField):
 
     lookup_categories = ("basic",)
     default_error_messages = {
-        "invalid": _message(
-            "Enter a UUID such as 123e4567-e89b-12d3-a456-426614174000, not {input}."
-        ),
+        "invalid": "Enter a UUID such as 123e4567-e89b-12d3-a456-426614174000, not {input}.",
     }
 
 
@@ -549,7 +543,7 @@ class ChoiceField(Field, drf_fields.ChoiceField):
 
     lookup_categories = ("basic",)
     default_error_messages = {
-        "invalid_choice": _message("{input} is not a valid choice; use one of: {choices}."),
+        "invalid_choice": "{input} is not a valid choice; use one of: {choices}.",
     }
 
     def fail(self, key: str, **kwargs: Any) -> NoReturn:
@@ -561,15 +555,14 @@ class MultipleChoiceField(Field, drf_fields.MultipleChoiceField):
     """Several values out of ``choices``, in the order sent, duplicates dropped.
 
     The base parameter matches rows whose value is any of them (``__in``)
-    unless ``filter_by`` says otherwise.
+    unless ``filter_by`` sets another expression.
     """
 
     lookup_categories = ()
-    reads_list = True
     default_error_messages = {
-        "invalid_choice": _message("{input} is not a valid choice; use one of: {choices}."),
-        "empty": _message("Give at least one value."),
-        "not_a_list": _message("Expected a list of values, not {input}."),
+        "invalid_choice": "{input} is not a valid choice; use one of: {choices}.",
+        "empty": "Give at least one value.",
+        "not_a_list": "Expected a list of values, not {input}.",
     }
 
     def __init__(self, **kwargs: Any) -> None:
@@ -613,12 +606,11 @@ class ListField(Field, drf_fields.ListField):
     """
 
     lookup_categories = ("basic",)
-    reads_list = True
     default_error_messages = {
-        "empty": _message("Give at least one value, such as {example}."),
-        "min_length": _message("Give at least {min_length} values, separated by commas."),
-        "max_length": _message("Give at most {max_length} values."),
-        "not_a_list": _message("Expected a list of values, not {input}."),
+        "empty": "Give at least one value, such as {example}.",
+        "min_length": "Give at least {min_length} values, separated by commas.",
+        "max_length": "Give at most {max_length} values.",
+        "not_a_list": "Expected a list of values, not {input}.",
     }
 
     def __init__(

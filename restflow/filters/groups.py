@@ -1,10 +1,10 @@
 """OR groups: ``or.price__lt=10&or.in_stock=true`` matches rows meeting either condition.
 
 Parameters whose name starts with ``<prefix>.`` (default prefix ``or``) form
-one group; ``<prefix><N>.`` (``or1.``, ``or2.``) forms numbered groups, each
-OR-ed inside and AND-ed with the rest of the query. Every member is parsed
-and validated by the same field as the plain parameter. The FilterSet must
-enable groups with ``Meta.or_groups = True``.
+one group, and ``<prefix><N>.`` (``or1.``, ``or2.``) numbered groups. Each
+group is OR-ed inside and AND-ed with the rest of the query. Every member is
+parsed by the same field as the plain parameter. The FilterSet enables
+groups with ``Meta.or_groups = True``.
 """
 
 from __future__ import annotations

@@ -165,11 +165,15 @@ def process_lookups(
 ) -> list[LookupSpec]:
     """Parse a ``lookups=`` argument into a list of :class:`LookupSpec`.
 
-    Accepted forms: ``None`` or ``[]`` (no variants); a list or tuple of
-    lookup and category names (categories expand, duplicates are dropped,
-    order is kept); a single category or lookup name; ``"__all__"`` (every
-    category in ``lookup_categories``); an alias dict ``{"min": "gte"}``; a
-    config dict ``{"min": {"lookup": "gte", "help_text": "..."}}``.
+    Accepted forms:
+
+    - ``None`` or ``[]``: no variants.
+    - A list or tuple of lookup and category names. Categories expand,
+      duplicates are dropped and the order is kept.
+    - A single category or lookup name.
+    - ``"__all__"``: every category in ``lookup_categories``.
+    - An alias dict ``{"min": "gte"}``.
+    - A config dict ``{"min": {"lookup": "gte", "help_text": "..."}}``.
 
     Raise ``TypeError`` for any other shape or a non-string name.
     """

@@ -1,10 +1,9 @@
 """Generate filter fields from a model (``Meta.model`` / ``Meta.fields``) and related paths.
 
 A generated field keeps the full ORM path as its ``db_field``, so
-``category__name`` filters the category's name, and parses values as the
-model column does: a foreign key is validated as the target's primary key
-type (integer or UUID), an integer within the column's range, a decimal
-with the column's precision.
+``category__name`` filters the category's name. It parses values as the
+model column does. A foreign key is validated as the target's primary key
+type (integer or UUID), and a decimal with the column's precision.
 """
 
 from __future__ import annotations

@@ -63,12 +63,12 @@ def _vector_fields(fields: Sequence[Any]) -> list[tuple[str, str | None]]:
 class SearchField(StringField):
     """Full-text search over ``fields`` with ``SearchVector``, ``SearchQuery`` and ``SearchRank``.
 
-    ``fields`` are model paths or ``(path, weight)`` pairs; ``config`` is the
-    text search configuration (else ``Meta.search_config``, else the
-    database default); ``search_type`` is ``SearchQuery``'s (``websearch``
-    by default, which accepts quotes, ``or`` and ``-word``). Matching rows
-    get the rank as ``rank_name`` and, unless the request sends the ordering
-    parameter, are ordered by it, best first.
+    ``fields`` are model paths or ``(path, weight)`` pairs. ``config`` is
+    the text search configuration, falling back to ``Meta.search_config``
+    and then to the database default. ``search_type`` is passed to
+    ``SearchQuery``; the default ``websearch`` accepts quotes, ``or`` and
+    ``-word``. Matching rows get the rank as ``rank_name`` and are ordered
+    by it, best first, unless the request sends the ordering parameter.
     """
 
     requires_postgres = "full-text search (SearchField)"

@@ -1,7 +1,7 @@
 """Detect PostgreSQL-only filters and reject them at class creation on another database.
 
-The vendor comes from ``connections[Meta.using or "default"].vendor``, which
-Django knows from the configured engine without opening a connection.
+The vendor is ``connections[Meta.using or "default"].vendor``, which Django
+reads from the configured engine without opening a connection.
 """
 
 from __future__ import annotations
