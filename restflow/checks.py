@@ -1,6 +1,6 @@
 """System checks over ``RESTFLOW_SETTINGS``, run by ``manage.py check``.
 
-Ids: ``restflow.E001``-``E003`` for the shape of the settings (see
+Ids: ``restflow.E001``-``E004`` for the shape of the settings (see
 :class:`restflow.settings.SettingsProblem`), ``restflow.E010`` for a
 component setting that does not resolve, ``restflow.W020``/``W021`` for
 configuration that has no effect, and ``restflow.W022`` (``--deploy``
@@ -12,8 +12,9 @@ it is called.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -28,15 +29,40 @@ __all__ = [
     "check_settings",
     "check_wiring",
     "register_checks",
+    "requires_valid_settings",
 ]
 
 TAG = "restflow"
+
+CheckFunction = Callable[..., list[CheckMessage]]
 MIDDLEWARE_PATH = "restflow.middleware.RestflowMiddleware"
 HANDLER_PATH = "restflow.exceptions.exception_handler"
 
 
 def _user_settings() -> Any:
     return getattr(settings, SETTING_NAME, {})
+
+
+def requires_valid_settings(check: CheckFunction) -> CheckFunction:
+    """Wrap a check so it returns no messages while ``RESTFLOW_SETTINGS`` is invalid.
+
+    A check that reads ``restflow_settings`` would otherwise raise
+    ``SettingsError`` and stop ``manage.py check`` with a traceback, hiding
+    the E001-E004 messages that :func:`check_settings` reports for the same
+    problem. Apply it under ``@register``::
+
+        @register("restflow")
+        @requires_valid_settings
+        def check_my_feature(app_configs=None, **kwargs): ...
+    """
+
+    @functools.wraps(check)
+    def wrapper(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+        if validate_user_settings(_user_settings()):
+            return []
+        return check(app_configs=app_configs, **kwargs)
+
+    return wrapper
 
 
 def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:

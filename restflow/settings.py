@@ -25,6 +25,7 @@ from django.dispatch import receiver
 
 __all__ = [
     "DEFAULTS",
+    "REMOVED",
     "SCHEMA",
     "RestflowSettings",
     "SettingsError",
@@ -238,9 +239,7 @@ SCHEMA = Section(
                         "threadpool": _dispatcher_block(MAX_WORKERS=Setting(4, POSITIVE_INT)),
                         "django_rq": _dispatcher_block(
                             QUEUE=Setting("default", STRING),
-                            FUNCTION_PATH=Setting(
-                                "restflow.caching.tasks.run_cache_rules", STRING
-                            ),
+                            FUNCTION_PATH=Setting("restflow.caching.tasks.run_cache_rules", STRING),
                         ),
                         "dramatiq": _dispatcher_block(
                             QUEUE=Setting("default", STRING),
@@ -249,9 +248,7 @@ SCHEMA = Section(
                         "django_q": _dispatcher_block(
                             CLUSTER=Setting(None, OPTIONAL_STRING),
                             GROUP=Setting(None, OPTIONAL_STRING),
-                            FUNCTION_PATH=Setting(
-                                "restflow.caching.tasks.run_cache_rules", STRING
-                            ),
+                            FUNCTION_PATH=Setting("restflow.caching.tasks.run_cache_rules", STRING),
                         ),
                         "asyncio": _dispatcher_block(),
                         "inline": _dispatcher_block(),
@@ -305,6 +302,12 @@ def _defaults_of(section: Section) -> dict[str, Any]:
 
 
 DEFAULTS: dict[str, Any] = _defaults_of(SCHEMA)
+
+# Keys that existed in an earlier release, by key path, with what to do
+# instead. Setting one is reported as restflow.E004 with that advice, so an
+# upgrade does not fail with a bare "unknown key". Add an entry whenever a
+# key leaves SCHEMA.
+REMOVED: dict[tuple[str, ...], str] = {}
 
 
 # --- validation --------------------------------------------------------------
@@ -363,7 +366,16 @@ def _validate_section(
     for name, item_value in value.items():
         item = section.keys.get(name) if isinstance(name, str) else None
         child_path = (*path, str(name))
-        if item is None:
+        if item is None and child_path in REMOVED:
+            problems.append(
+                SettingsProblem(
+                    "restflow.E004",
+                    child_path,
+                    f"{setting_path(*child_path)} was removed from restflow.",
+                    REMOVED[child_path],
+                )
+            )
+        elif item is None:
             if section.open and isinstance(name, str):
                 if section.extra is not None:
                     _validate_section(section.extra, item_value, child_path, problems)
@@ -456,8 +468,7 @@ class RestflowSettings:
             raise AttributeError(name)
         if name not in self._defaults:
             raise AttributeError(
-                f"Invalid restflow setting: {name!r}."
-                + _suggest(name, list(self._defaults))
+                f"Invalid restflow setting: {name!r}." + _suggest(name, list(self._defaults))
             )
         if name in self._cache:
             return self._cache[name]
@@ -509,6 +520,7 @@ def _constant_loader(value: Any) -> Callable[[], Any]:
         return value
 
     return load
+
 
 restflow_settings = RestflowSettings()
 

@@ -105,7 +105,7 @@ def test_any_value_only_settings_error(user):
     except SettingsError as exc:
         assert exc.problems == problems
         assert all(
-            problem.id in {"restflow.E001", "restflow.E002", "restflow.E003"}
+            problem.id in {"restflow.E001", "restflow.E002", "restflow.E003", "restflow.E004"}
             for problem in problems
         )
     else:

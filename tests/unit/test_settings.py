@@ -11,6 +11,7 @@ from django.test import override_settings
 
 from restflow.settings import (
     DEFAULTS,
+    REMOVED,
     SCHEMA,
     RestflowSettings,
     Section,
@@ -243,6 +244,24 @@ def test_invalid_nested_value():
     problem = only_problem(user)
     assert problem.id == "restflow.E003"
     assert problem.path == ("CACHE_SETTINGS", "DISPATCHER_SETTINGS", "threadpool", "MAX_WORKERS")
+
+
+def test_removed_key_reported(monkeypatch):
+    advice = "Use RESTFLOW_SETTINGS['JWT']['LEEWAY'] instead."
+    monkeypatch.setitem(REMOVED, ("JWT", "CLOCK_SKEW"), advice)
+    problem = only_problem({"JWT": {"CLOCK_SKEW": 5}})
+    assert problem.id == "restflow.E004"
+    assert problem.message == 'RESTFLOW_SETTINGS["JWT"]["CLOCK_SKEW"] was removed from restflow.'
+    assert problem.hint == advice
+
+
+def test_removed_keys_not_in_schema():
+    # A removed key that is back in the schema would never be reported.
+    for path in REMOVED:
+        section = SCHEMA
+        for part in path[:-1]:
+            section = section.keys[part]
+        assert path[-1] not in section.keys
 
 
 def test_every_problem_reported():
