@@ -6,9 +6,9 @@ import json
 from typing import Any
 
 import pytest
+from catalog.models import Product
 from rest_framework.filters import OrderingFilter
 
-from catalog.models import Product
 from restflow.filters import DecimalField, FilterSet, RestflowFilterBackend
 from restflow.permissions import AllowAny
 from restflow.test import AsyncAPIRequestFactory
