@@ -14,7 +14,8 @@ from restflow.permissions import AllowAny
 from restflow.test import AsyncAPIRequestFactory
 from restflow.views import AsyncListAPIView
 from tests.viewsapp.serializers import ProductSerializer
-from tests.viewsapp.support import hops, make_catalog, run_async  # noqa: F401
+from tests.viewsapp.support import hops as hops_fixture  # noqa: F401 - registers the fixture
+from tests.viewsapp.support import make_catalog, run_async
 
 factory = AsyncAPIRequestFactory()
 pytestmark = pytest.mark.django_db
