@@ -35,7 +35,7 @@ __all__ = ["CursorPagination", "OrderingKey"]
 
 @dataclass(frozen=True)
 class OrderingKey:
-    """One ordering column: its field name, direction and whether it holds NULLs."""
+    """One ordering column: its field name, direction and whether it may contain NULLs."""
 
     name: str
     descending: bool
@@ -95,7 +95,7 @@ def _row_value(row: Any, name: str) -> Any:
 class CursorPagination(BasePagination, drf_pagination.CursorPagination):
     """Cursor pagination with a unique ordering, NULL-safe paging and index-friendly seeks.
 
-    ``ordering`` (or the view's ``OrderingFilter``) gives the columns; the
+    ``ordering`` (or the view's ``OrderingFilter``) gives the columns. The
     primary key is appended unless already present, so no two rows share a
     position and no offset is needed. NULLs sort as greater than every value
     (last ascending, first descending, PostgreSQL's default). A cursor that

@@ -15,7 +15,7 @@ from restflow.pagination.pagination import BasePagination, SettingDefault, aslic
 
 __all__ = ["FastPageNumberPagination"]
 
-# Offsets past this cannot be bound as a 64-bit SQL integer; such a page is
+# Offsets past this do not fit a 64-bit SQL integer, so such a page is
 # reported as not found instead of failing in the database driver.
 _MAX_OFFSET = 2**62
 
@@ -23,7 +23,7 @@ _MAX_OFFSET = 2**62
 class FastPageNumberPagination(BasePagination):
     """Page numbers without ``COUNT(*)``.
 
-    Each page fetches ``page_size + 1`` rows: the extra row only says whether
+    Each page fetches ``page_size + 1`` rows: the extra row only shows whether
     a next page exists. The response is ``{"next", "previous", "results"}``
     with no ``count``. A page number that is not a whole number, is below 1,
     or lies past the last row gives a 404 ``not_found`` envelope; an invalid,

@@ -6,7 +6,6 @@ slice plain sequences (lists, tuples) directly, so both work on the async path.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from asgiref.sync import sync_to_async
@@ -103,9 +102,10 @@ class BasePagination(drf_pagination.BasePagination):
 class PageNumberPagination(BasePagination, drf_pagination.PageNumberPagination):
     """DRF's page-number pagination with a native async path.
 
-    Bad input follows DRF: a page that is not a whole number, is below 1, or is
-    past the last page gives a 404 ``not_found`` envelope naming the page; an
-    invalid or oversized ``page_size`` falls back to the default or the maximum.
+    Bad input follows DRF. A page that is not a whole number, is below 1, or
+    is past the last page gives a 404 ``not_found`` envelope naming the page.
+    An invalid ``page_size`` falls back to the default, an oversized one to
+    the maximum.
     """
 
     page_size = SettingDefault("PAGE_SIZE")
@@ -164,8 +164,3 @@ class LimitOffsetPagination(BasePagination, drf_pagination.LimitOffsetPagination
         if self.count == 0 or self.offset > self.count:
             return []
         return await aslice_items(queryset, self.offset, self.offset + self.limit)
-
-
-def page_rows(items: Sequence[Any] | QuerySet[Any], start: int, stop: int) -> list[Any]:
-    """Return ``items[start:stop]`` as a list (sync twin of :func:`aslice_items`)."""
-    return list(items[start:stop])

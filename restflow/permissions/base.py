@@ -29,9 +29,6 @@ __all__ = [
 
 SAFE_METHODS = drf_permissions.SAFE_METHODS
 
-_DRF_HAS_PERMISSION = drf_permissions.BasePermission.has_permission
-_DRF_HAS_OBJECT_PERMISSION = drf_permissions.BasePermission.has_object_permission
-
 
 @functools.lru_cache(maxsize=1024)
 def _overrides(cls: type, name: str, base_function: Any) -> bool:
@@ -42,11 +39,11 @@ def _overrides(cls: type, name: str, base_function: Any) -> bool:
 class BasePermission(drf_permissions.BasePermission, metaclass=PermissionMetaclass):
     """Base class for permissions that work on sync and async views.
 
-    Override ``has_permission`` / ``has_object_permission`` for sync logic;
-    async views then run it in a worker thread. Override ``ahas_permission`` /
-    ``ahas_object_permission`` for async logic; sync views then run it
-    with ``async_to_sync``, so a class written async-only still works on a
-    plain DRF view (which DRF runs outside the event loop).
+    Override ``has_permission`` / ``has_object_permission`` for sync logic,
+    which async views then run in a worker thread. Override
+    ``ahas_permission`` / ``ahas_object_permission`` for async logic, which
+    sync views then run with ``async_to_sync``. DRF runs sync views outside
+    the event loop, so a class written async-only works on them too.
     """
 
     def has_permission(self, request: Request, view: Any) -> bool:
@@ -62,8 +59,8 @@ class BasePermission(drf_permissions.BasePermission, metaclass=PermissionMetacla
     async def ahas_permission(self, request: Request, view: Any) -> bool:
         """Return whether the request may proceed; the default runs ``has_permission``.
 
-        A class that keeps DRF's allow-all ``has_permission`` answers without a
-        thread hop; one that overrides it is run in a worker thread.
+        A class that keeps DRF's allow-all ``has_permission`` returns True
+        without a thread hop. One that overrides it runs in a worker thread.
         """
         if not _overrides(type(self), "has_permission", BasePermission.has_permission):
             return True

@@ -29,7 +29,7 @@ class _ReportsDenial:
     """Carry the ``message`` and ``code`` of the operand that denied.
 
     The view reads ``message`` from the combinator, so without this a composed
-    permission would always answer with DRF's generic denial text.
+    permission would always respond with DRF's generic denial text.
     """
 
     def _denied_by(self, operand: Any) -> bool:

@@ -1,8 +1,8 @@
 """``AsyncAPIRequestFactory`` and ``AsyncAPIClient``: ASGI requests with DRF-style bodies.
 
-Bodies are rendered with ``REST_FRAMEWORK["TEST_REQUEST_RENDERER_CLASSES"]``
-(JSON unless ``format=`` says otherwise), and a user can be forced onto
-every request with ``force_authenticate``.
+Bodies are rendered with ``REST_FRAMEWORK["TEST_REQUEST_RENDERER_CLASSES"]``,
+JSON unless ``format=`` names another renderer. ``force_authenticate``
+makes every request arrive as a given user.
 """
 
 from __future__ import annotations

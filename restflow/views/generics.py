@@ -40,8 +40,8 @@ _OVERRIDES: dict[tuple[type, str], bool] = {}
 def _is_stock(cls: type, name: str) -> bool:
     """Return True when ``cls.name`` is a getter that restflow or DRF ships.
 
-    Stock getters only build lazy querysets, so they run on the event loop;
-    a user override may touch the database and runs in a worker thread.
+    Stock getters only build lazy querysets, so they run on the event loop.
+    A user override may touch the database, so it runs in a worker thread.
     """
     key = (cls, name)
     known = _OVERRIDES.get(key)
@@ -63,10 +63,9 @@ def _filter_with(backends: list[Any], request: Request, queryset: Any, view: Any
 class AsyncGenericAPIView(AsyncAPIView, drf_generics.GenericAPIView):
     """DRF's ``GenericAPIView`` with async queryset, filtering, lookup and paging.
 
-    ``aget_queryset``, ``afilter_queryset`` and ``aget_object`` call a sync
-    ``get_queryset``, ``filter_queryset`` or ``get_object`` that the view
-    overrides (DRF style) in a worker thread; override the async twins to
-    stay on the event loop.
+    When the view overrides the sync ``get_queryset``, ``filter_queryset`` or
+    ``get_object`` (DRF style), the async twins call it in a worker thread.
+    Override the async twins instead to stay on the event loop.
     """
 
     async def aget_queryset(self) -> Any:

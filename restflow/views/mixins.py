@@ -68,7 +68,7 @@ async def asave_serializer(serializer: Any, **kwargs: Any) -> Any:
 
 
 class CreateModelMixin(drf_mixins.CreateModelMixin):
-    """Validate with the request serializer, save, answer 201 with the response serializer."""
+    """Validate with the request serializer, save, and return 201 with the response serializer."""
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.validated_serializer()  # type: ignore[attr-defined]
@@ -101,7 +101,7 @@ class RetrieveModelMixin(drf_mixins.RetrieveModelMixin):
 
 
 class UpdateModelMixin(drf_mixins.UpdateModelMixin):
-    """Validate a full or partial update, save, answer with the response serializer."""
+    """Validate a full or partial update, save, and return the response serializer's data."""
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         partial = kwargs.pop("partial", False)
@@ -115,7 +115,7 @@ class UpdateModelMixin(drf_mixins.UpdateModelMixin):
 
 
 class DestroyModelMixin(drf_mixins.DestroyModelMixin):
-    """Delete one object and answer 204."""
+    """Delete one object and return 204."""
 
 
 # --- async ----------------------------------------------------------------

@@ -3,13 +3,12 @@
 ``AsyncAPIView.dispatch`` runs authentication, permissions, throttles, the
 handler and the exception handler on the event loop. A component with an
 async hook (``aauthenticate``, ``ahas_permission``, ``aallow_request``) is
-awaited; a sync-only one runs in a worker thread through ``sync_to_async``,
-with neighbouring sync-only permissions or throttles sharing one hop.
+awaited. A sync-only one runs in a worker thread through ``sync_to_async``,
+and neighbouring sync-only permissions or throttles share one hop.
 """
 
 from __future__ import annotations
 
-import functools
 import inspect
 from collections.abc import Callable
 from typing import Any
@@ -32,11 +31,6 @@ __all__ = [
     "aperform_post_fetches",
     "perform_post_fetches",
 ]
-
-
-@functools.lru_cache(maxsize=4096)
-def _is_coroutine_function(cls: type, name: str) -> bool:
-    return inspect.iscoroutinefunction(getattr(cls, name, None))
 
 
 def _denied_permission(permissions: list[Any], request: Request, view: Any) -> Any:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from functools import update_wrapper
 from typing import Any
 
@@ -84,9 +84,6 @@ class ActionConfig:
                     f"ActionConfig.{name} must be a list or tuple, not {value!r}; "
                     f"write {name}=[{getattr(value, '__name__', repr(value))}]."
                 )
-
-
-_CONFIG_FIELDS = tuple(field.name for field in fields(ActionConfig))
 
 
 def _known_actions(cls: type) -> set[str]:
