@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.core.signals import got_request_exception
 from rest_framework.exceptions import APIException as DRFAPIException
 from rest_framework.response import Response
@@ -49,7 +50,18 @@ def report_exception(exc: BaseException, error: ErrorInfo, request: Any) -> None
     exception that is not an API exception (a crash, a database outage)
     also sends ``got_request_exception``, as Django does for errors it
     handles itself, so error trackers hooked to that signal still see it.
+    A ``SuspiciousOperation`` is logged on ``django.security.<class name>``,
+    as Django does.
     """
+    if isinstance(exc, SuspiciousOperation):
+        # Django logs these on django.security.<class name> when it handles
+        # them itself. The envelope handles them now, so it keeps that channel.
+        logging.getLogger(f"django.security.{type(exc).__name__}").error(
+            "%s",
+            exc,
+            exc_info=exc,
+            extra={"status_code": error.status, "request": _unwrap(request)},
+        )
     if not error.is_server_error:
         return
     request_id = request_id_of(request)

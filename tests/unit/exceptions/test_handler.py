@@ -283,3 +283,18 @@ def test_401_without_challenge_becomes_403():
     response = exception_handler(exc, {})
     assert response.status_code == 403
     assert response.data["error"]["code"] == "login_required"
+
+
+@pytest.mark.parametrize(
+    ("path", "logger_name"),
+    [
+        ("/api/drf/django-suspicious/", "django.security.SuspiciousOperation"),
+        ("/api/plain/django-too-big/", "django.security.RequestDataTooBig"),
+    ],
+)
+def test_suspicious_operation_logged_on_security_logger(caplog, path, logger_name):
+    caplog.set_level(logging.ERROR, logger="django.security")
+    Client().get(path)
+    [record] = [r for r in caplog.records if r.name.startswith("django.security.")]
+    assert record.name == logger_name
+    assert record.status_code in (400, 413)
