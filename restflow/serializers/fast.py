@@ -17,6 +17,7 @@ import datetime
 import functools
 import operator
 import threading
+import zoneinfo
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -230,7 +231,7 @@ def _code_for(kind: str, i: int) -> list[str]:
         ]
     elif kind == DATETIME_ISO:
         body += [
-            "            elif type(v) is datetime_type and v.utcoffset() is not None:",
+            "            elif type(v) is datetime_type and type(v.tzinfo) in fixed_aware:",
             "                try:",
             f"                    s = v.astimezone(x{i}).isoformat()",
             "                except Exception:",
@@ -282,7 +283,12 @@ def _row_factory(kinds: tuple[str, ...]) -> Callable[..., Callable[[Any], dict[s
     for i, kind in enumerate(kinds):
         lines += _code_for(kind, i)
     lines += ["        return ret", "    return row"]
-    namespace: dict[str, Any] = {"datetime_type": datetime.datetime}
+    namespace: dict[str, Any] = {
+        "datetime_type": datetime.datetime,
+        # tzinfo classes whose utcoffset() is never None, so a datetime
+        # carrying one is aware; other tzinfo classes take DRF's path.
+        "fixed_aware": frozenset({datetime.timezone, zoneinfo.ZoneInfo}),
+    }
     exec(compile("\n".join(lines), f"<restflow fast path {len(kinds)} fields>", "exec"), namespace)
     return namespace["make"]
 
