@@ -174,3 +174,24 @@ def test_nested_reverse_relation_and_deferred_fields_match_drf():
 
     deferred = list(Product.objects.only("id"))
     assert restflow_cls(deferred, many=True).data == drf_cls(deferred, many=True).data
+
+
+class OffsetlessZone(datetime.tzinfo):
+    """A tzinfo whose utcoffset() is None, so Django treats its datetimes as naive."""
+
+    def utcoffset(self, dt):
+        return None
+
+    def dst(self, dt):
+        return None
+
+    def tzname(self, dt):
+        return "none"
+
+
+def test_datetime_with_offsetless_tzinfo_like_drf():
+    drf_cls, restflow_cls = pair(["id", "created_at"])
+    rows = [make_product(created_at=datetime.datetime(2024, 3, 4, 5, 6, tzinfo=OffsetlessZone()))]
+    expected = drf_cls(rows, many=True).data
+    assert restflow_cls(rows, many=True).data == expected
+    assert expected[0]["created_at"] == "2024-03-04T05:06:00Z"
