@@ -8,6 +8,7 @@ urlpatterns = [
     path("api/drf/ok/", views.drf_ok),
     path("api/drf/create-then-fail/", views.drf_create_then_fail),
     path("api/drf/<str:name>/", views.drf_raise),
+    path("api/drf-async/<str:name>/", views.AsyncRaiseView.as_view()),
     path("api/drf-no-auth-header/<str:name>/", views.drf_raise_no_auth_header),
     path("api/plain/ok/", views.plain_ok),
     path("api/plain/counter/<str:token>/", views.plain_counter),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.core import exceptions as django_exceptions
 from django.db import InterfaceError, OperationalError
@@ -31,6 +31,7 @@ from rest_framework.response import Response
 
 from restflow.exceptions import APIException, ErrorCode
 from restflow.middleware import RestflowMiddleware
+from restflow.views import AsyncAPIView
 
 
 class ItemSerializer(serializers.Serializer):
@@ -252,3 +253,15 @@ class RecordingMiddleware(RestflowMiddleware):
     async def aget_view_response(self, request: HttpRequest) -> HttpResponseBase:
         self.seen.append(("async", threading.current_thread()))
         return await super().aget_view_response(request)
+
+
+class AsyncRaiseView(AsyncAPIView):
+    """restflow's async DRF view raising the named exception, with fixed policies."""
+
+    authentication_classes = [BasicAuthentication]
+    permission_classes = [AllowAny]
+    throttle_classes: ClassVar[list[Any]] = []
+
+    async def get(self, request: Request, name: str) -> Response:
+        RAISERS[name]()
+        return Response({"ok": True})
