@@ -86,6 +86,11 @@ def _json_value(value: Any) -> Any:
     return str(value)
 
 
+def _reject_constant(name: str) -> Any:
+    # JSON's NaN and Infinity are never written by encode_cursor.
+    raise ValueError(f"non-finite number {name} in a cursor")
+
+
 def _row_value(row: Any, name: str) -> Any:
     if isinstance(row, dict):
         return row.get(name)
@@ -202,7 +207,7 @@ class CursorPagination(BasePagination, drf_pagination.CursorPagination):
             reverse_token = tokens.get("r", ["0"])[0]
             if reverse_token not in ("0", "1"):
                 raise ValueError(reverse_token)
-            position = json.loads(tokens["p"][0])
+            position = json.loads(tokens["p"][0], parse_constant=_reject_constant)
         except (TypeError, ValueError, KeyError, IndexError, binascii.Error, UnicodeError):
             raise NotFound(self.invalid_cursor_message)
         if not isinstance(position, list) or not all(
@@ -255,7 +260,7 @@ class CursorPagination(BasePagination, drf_pagination.CursorPagination):
             # Field lookups convert the cursor's strings here, so a tampered
             # value (a date that is not a date) fails now, not in the database.
             return queryset.filter(condition)
-        except (ValidationError, ValueError, TypeError):
+        except (ValidationError, ValueError, TypeError, OverflowError):
             raise NotFound(self.invalid_cursor_message)
 
     def _finish(self, rows: list[Any]) -> list[Any]:

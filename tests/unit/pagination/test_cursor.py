@@ -9,6 +9,7 @@ import pytest
 from asgiref.sync import async_to_sync
 from catalog.models import Product
 from django.db.models import Q
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 
 from restflow.pagination import CursorPagination
@@ -161,3 +162,13 @@ def test_cursor_rejects_lists():
     request = Request(factory.get("/"))
     with pytest.raises(TypeError, match="QuerySets only"):
         paginator_class("price")().paginate_queryset([1, 2], request)
+
+
+@pytest.mark.parametrize("position", ["[null,1e999]", "[NaN,1]", '["1.00",Infinity]'])
+@pytest.mark.parametrize("use_async", [False, True])
+def test_non_finite_cursor_values_are_not_found(gadgets, position, use_async):
+    import base64
+
+    token = base64.b64encode(f"r=0&p={position}".encode()).decode()
+    with pytest.raises(NotFound):
+        fetch(paginator_class("-price"), f"/?cursor={token}", use_async)
