@@ -100,3 +100,12 @@ def test_concurrent_request_ids_isolated(server):
 
     for request_id, body in asyncio.run(main()):
         assert body == {"context_request_id": request_id}
+
+
+def test_async_drf_view_keeps_challenge(server):
+    style, process = server
+    response = httpx.get(f"{process.base_url}/api/drf-async/drf-not-authenticated/")
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"] == 'Basic realm="api"'
+    assert response.headers["Content-Type"] == content_type(style)
+    assert code_of(style, response) == "not_authenticated"
