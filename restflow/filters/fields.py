@@ -236,7 +236,7 @@ class Field(drf_fields.Field):
         if spec.help_text:
             common["help_text"] = spec.help_text
         elif self.help_text:
-            common["help_text"] = f"{self.help_text} ({bound_label(spec.alias)})"
+            common["help_text"] = f"{self.help_text} ({bound_label(last)})"
 
         variant: Field
         if first in DATE_COMPONENT_LOOKUPS:

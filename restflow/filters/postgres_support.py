@@ -27,8 +27,17 @@ _CONTAINER_LOOKUPS = frozenset({"contains", "contained_by", "overlap"})
 
 
 def database_vendor(using: str | None) -> str:
-    """Return the vendor (``"postgresql"``, ``"sqlite"``...) of database alias ``using``."""
-    return connections[using or DEFAULT_DB_ALIAS].vendor
+    """Return the vendor (``"postgresql"``, ``"sqlite"``...) of database alias ``using``.
+
+    Raise ``ImproperlyConfigured`` when ``settings.DATABASES`` has no such alias.
+    """
+    alias = using or DEFAULT_DB_ALIAS
+    if alias not in connections.settings:
+        raise ImproperlyConfigured(
+            f"Meta.using = {alias!r} is not a database alias. Aliases in DATABASES: "
+            f"{', '.join(connections.settings)}."
+        )
+    return connections[alias].vendor
 
 
 def require_postgres(owner: str, name: str, feature: str, using: str | None) -> None:

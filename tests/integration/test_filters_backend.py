@@ -86,6 +86,13 @@ def test_thousand_repeated_parameters(client, catalog):
     assert "1000 were sent" in details["price"][0]
 
 
+def test_too_many_distinct_parameters_is_django_400(client, catalog):
+    # Django's DATA_UPLOAD_MAX_NUMBER_FIELDS (1,000) applies to query strings too.
+    response = client.get("/products/?" + "&".join(f"p{index}=1" for index in range(1001)))
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "bad_request"
+
+
 def test_pagination_parameters_are_known(client, catalog):
     response = client.get("/paged/", {"page": "2", "size": "2", "order_by": "price"})
     assert response.status_code == 200, response.content

@@ -253,6 +253,18 @@ def test_postgres_features_fail_at_class_creation_elsewhere(declare):
     assert connection.vendor in message
 
 
+def test_meta_using_must_name_an_alias():
+    with pytest.raises(ImproperlyConfigured) as excinfo:
+
+        class F(FilterSet):
+            search = SearchField(fields=["name"])
+
+            class Meta:
+                using = "reporting"
+
+    assert "'reporting' is not a database alias" in str(excinfo.value)
+
+
 @not_postgres
 def test_json_key_paths_work_elsewhere():
     class F(FilterSet):

@@ -95,6 +95,9 @@ def test_descriptions():
     assert parameters["price__lt"]["description"] == "price is less than"
     assert parameters["price__lt!"]["description"] == "exclude where price is less than"
     assert "description" not in parameters["in_stock"]
+    assert parameters["name__icontains"]["description"] == (
+        "name contains (case-insensitive) - Product name (Substring Match (Case-Insensitive))"
+    )
 
 
 def test_description_of_plain_field_is_none():
