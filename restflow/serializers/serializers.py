@@ -72,8 +72,14 @@ class ListSerializer(AsyncDataMixin, serializers.ListSerializer):
         """Return the list representation, through the child's fast path when it has one."""
         iterable = data.all() if isinstance(data, BaseManager) else data
         child: Any = self.child
-        if isinstance(child, ModelSerializer) and not defined_by_user(
-            type(child), "to_representation"
+        # A top-level list builds a fresh plan per call (the current time zone
+        # is resolved once for it). A nested list runs once per parent row,
+        # so it uses the child's cached single-instance plan instead.
+        top_level = getattr(self, "parent", None) is None
+        if (
+            top_level
+            and isinstance(child, ModelSerializer)
+            and not defined_by_user(type(child), "to_representation")
         ):
             plan = build_plan(child, for_list=True)
             if plan is not None:

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework import serializers as drf
 
 from restflow.serializers import ModelSerializer
-from restflow.serializers.fast import build_plan
+from restflow.serializers.fast import RowPlan, build_plan
 
 
 def pair(meta_fields, model=Product, **declared):
@@ -116,8 +116,6 @@ def test_removed_field_after_plan_rebuilds_single_instance_plan():
 
 
 def test_single_instance_plan_built_on_second_call():
-    from restflow.serializers.fast import RowPlan
-
     _, restflow_cls = pair(["id", "name"])
     serializer = restflow_cls()
     serializer.to_representation(make_product())
@@ -166,10 +164,13 @@ def test_nested_reverse_relation_and_deferred_fields_match_drf():
 
     rows = list(Product.objects.only("id", "name").prefetch_related("reviews"))
     expected = drf_cls(rows, many=True).data
+    serializer = restflow_cls(rows, many=True)
     with CaptureQueriesContext(connection) as queries:
-        actual = restflow_cls(rows, many=True).data
+        actual = serializer.data
     assert actual == expected
     assert len(queries) == 0
+    nested_child = serializer.child.fields["reviews"].child
+    assert isinstance(nested_child.__dict__["_restflow_plan"], RowPlan)
     assert [r["rating"] for r in actual[0]["reviews"]] == [5, 4]
 
     deferred = list(Product.objects.only("id"))
