@@ -1,7 +1,7 @@
 """The async validation surface shared by restflow's serializers.
 
 Each sync entry point keeps DRF's behaviour and rejects ``async def`` user
-hooks with a ``TypeError`` that names the async twin; each async twin
+hooks with a ``TypeError`` that names the async twin. Each async twin
 awaits async hooks and keeps the sync ORM off the event loop.
 """
 

@@ -66,7 +66,7 @@ SerializerFieldMap: dict[Any, type[serializers.Field]] = {
 """Python type -> DRF field class used for annotations.
 
 Add an entry (``SerializerFieldMap[Money] = MoneyField``) to support a new
-type on every serializer; lookups are exact, so a subclass of a mapped type
+type on every serializer. Lookups are exact, so a subclass of a mapped type
 needs its own entry.
 """
 

@@ -30,10 +30,11 @@ _COMMIT_MESSAGE = (
 class AsyncSaveMixin:
     """``asave`` with ``acreate``/``aupdate``, and a ``save`` that rejects async hooks.
 
-    ``asave`` picks, for create (and likewise update): the subclass's
-    ``acreate`` when it defines one; else its ``create`` (awaited when
-    ``async def``, otherwise run in a worker thread so the sync ORM stays
-    off the event loop); else the class's built-in ``acreate``.
+    To create (and likewise to update), ``asave`` calls the subclass's
+    ``acreate`` when it defines one. Otherwise it calls the subclass's
+    ``create``: awaited when ``async def``, else run in a worker thread so
+    the sync ORM stays off the event loop. Without either, it uses the
+    class's built-in ``acreate``.
     """
 
     # Whether this class's own acreate/aupdate do real work (model serializers).
