@@ -12,6 +12,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from django.db import connections
 from django.db.models import F, Q, QuerySet
 from django.db.models.constants import LOOKUP_SEP
 
@@ -60,6 +61,29 @@ def _vector_fields(fields: Sequence[Any]) -> list[tuple[str, str | None]]:
     return result
 
 
+# Text lookups a SearchField or TrigramField may fall back to off PostgreSQL.
+_FALLBACK_LOOKUPS = ("icontains", "contains", "iexact", "exact", "istartswith", "startswith")
+
+
+def _check_fallback(fallback: str | None) -> str | None:
+    if fallback is not None and fallback not in _FALLBACK_LOOKUPS:
+        raise ValueError(
+            f"fallback must be None or one of {', '.join(_FALLBACK_LOOKUPS)}, not {fallback!r}."
+        )
+    return fallback
+
+
+def _on_postgres(queryset: QuerySet) -> bool:
+    return connections[queryset.db].vendor == "postgresql"
+
+
+def _fallback_condition(paths: Sequence[str], lookup: str, value: Any) -> Q:
+    condition = Q()
+    for path in paths:
+        condition |= Q(**{f"{path}{LOOKUP_SEP}{lookup}": value})
+    return condition
+
+
 class SearchField(StringField):
     """Full-text search over ``fields`` with ``SearchVector``, ``SearchQuery`` and ``SearchRank``.
 
@@ -69,9 +93,14 @@ class SearchField(StringField):
     ``SearchQuery``; the default ``websearch`` accepts quotes, ``or`` and
     ``-word``. Matching rows get the rank as ``rank_name`` and are ordered
     by it, best first, unless the request sends the ordering parameter.
+
+    ``fallback`` (``"icontains"`` for example) lets the same FilterSet run on
+    another database: there the value is matched with that lookup against
+    each field, without ranking. Without it, another database is an error
+    when the class is created.
     """
 
-    requires_postgres = "full-text search (SearchField)"
+    requires_postgres: str | None = "full-text search (SearchField)"
 
     def __init__(
         self,
@@ -81,11 +110,15 @@ class SearchField(StringField):
         search_type: str = "websearch",
         rank_name: str = "search_rank",
         order_by_rank: bool = True,
+        fallback: str | None = None,
         **kwargs: Any,
     ) -> None:
         if search_type not in _SEARCH_TYPES:
             raise ValueError(f"search_type must be one of {_SEARCH_TYPES}, not {search_type!r}.")
         self.search_fields = _vector_fields(fields)
+        self.fallback = _check_fallback(fallback)
+        if self.fallback:
+            self.requires_postgres = None
         self.config = config
         self.search_type = search_type
         self.rank_name = rank_name
@@ -104,6 +137,10 @@ class SearchField(StringField):
         return []
 
     def apply_filter(self, filterset: Any, queryset: QuerySet, value: Any) -> Any:
+        if self.fallback and not _on_postgres(queryset):
+            return queryset, _fallback_condition(
+                [path for path, _w in self.search_fields], self.fallback, value
+            )
         search = _postgres_import("django.contrib.postgres.search")
         config = self.config or filterset.get_options().search_config
         vector = None
@@ -127,12 +164,13 @@ class TrigramField(StringField):
 
     ``fields`` are model paths (the best similarity of them counts);
     ``function`` is ``"similarity"`` or ``"word_similarity"``. The score is
-    annotated as ``rank_name`` and orders the rows like :class:`SearchField`.
+    annotated as ``rank_name`` and orders the rows like :class:`SearchField`,
+    and ``fallback`` works the same way.
     The ``pg_trgm`` extension must be installed (``TrigramExtension()`` in a
     migration).
     """
 
-    requires_postgres = "trigram similarity (TrigramField)"
+    requires_postgres: str | None = "trigram similarity (TrigramField)"
 
     def __init__(
         self,
@@ -142,6 +180,7 @@ class TrigramField(StringField):
         function: str = "similarity",
         rank_name: str = "similarity",
         order_by_rank: bool = True,
+        fallback: str | None = None,
         **kwargs: Any,
     ) -> None:
         if function not in ("similarity", "word_similarity"):
@@ -155,6 +194,9 @@ class TrigramField(StringField):
         if not 0 <= threshold <= 1:
             raise ValueError(f"threshold must be between 0 and 1, not {threshold!r}.")
         self.search_fields = list(fields)
+        self.fallback = _check_fallback(fallback)
+        if self.fallback:
+            self.requires_postgres = None
         self.threshold = threshold
         self.function = function
         self.rank_name = rank_name
@@ -173,6 +215,8 @@ class TrigramField(StringField):
         return []
 
     def apply_filter(self, filterset: Any, queryset: QuerySet, value: Any) -> Any:
+        if self.fallback and not _on_postgres(queryset):
+            return queryset, _fallback_condition(self.search_fields, self.fallback, value)
         search = _postgres_import("django.contrib.postgres.search")
         from django.db.models.functions import Greatest
 

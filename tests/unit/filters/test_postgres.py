@@ -272,3 +272,29 @@ def test_json_key_paths_work_elsewhere():
         metadata = JSONValueField(lookups=["json"])
 
     assert "metadata__has_key" in F().fields
+
+
+@pytest.mark.django_db
+def test_search_fallback_on_other_databases():
+    from catalog.models import Product
+    from tests.filterapp.catalog_data import make_catalog
+
+    make_catalog()
+
+    class F(FilterSet):
+        search = SearchField(fields=[("name", "A"), ("description", "B")], fallback="icontains")
+        similar = TrigramField(fields=["name"], fallback="icontains")
+
+    result = F(data={"search": "chess"}).filter_queryset(Product.objects.all())
+    assert [product.name for product in result] == ["Chess Set"]
+    if connection.vendor == "postgresql":
+        assert hasattr(result[0], "search_rank")
+    else:
+        assert not hasattr(result[0], "search_rank")
+        result = F(data={"similar": "board"}).filter_queryset(Product.objects.all())
+        assert [product.name for product in result] == ["Go Board"]
+
+
+def test_fallback_must_be_a_text_lookup():
+    with pytest.raises(ValueError):
+        SearchField(fields=["name"], fallback="gte")
