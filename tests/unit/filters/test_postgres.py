@@ -277,6 +277,7 @@ def test_json_key_paths_work_elsewhere():
 @pytest.mark.django_db
 def test_search_fallback_on_other_databases():
     from catalog.models import Product
+
     from tests.filterapp.catalog_data import make_catalog
 
     make_catalog()
