@@ -199,5 +199,5 @@ def register_checks() -> None:
         register(check, TAG)
     register(check_deploy, TAG, deploy=True)
     import restflow.authentication.checks  # noqa: F401 - registers the JWT checks (E05x/W05x)
-    from restflow.throttling import checks as _throttling  # noqa: F401 - E07x/W07x checks
     from restflow.pagination import checks as _pagination  # noqa: F401 - W090 check
+    from restflow.throttling import checks as _throttling  # noqa: F401 - E07x/W07x checks
