@@ -192,8 +192,10 @@ class Registry(Generic[T]):
     def get(self, **kwargs: Any) -> T:
         """Return the configured component, built once per settings generation.
 
-        An instance given directly in the settings (where the kind allows
-        instances) is returned as it is.
+        ``kwargs`` go to the constructor when the instance is built; later
+        calls in the same generation return that instance whatever they
+        pass. An instance given directly in the settings (where the kind
+        allows instances) is returned as it is.
         """
         generation = restflow_settings.generation
         built = self._built
