@@ -13,12 +13,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from asgiref.sync import sync_to_async
+from django.conf import settings
 from rest_framework import exceptions
 from rest_framework.authentication import CSRFCheck
 
 from restflow.authentication.jwt import AccessToken, RefreshToken, get_jwt_settings
 
 __all__ = [
+    "aenforce_csrf",
     "cookies_enabled",
     "delete_token_cookies",
     "enforce_csrf",
@@ -60,6 +63,18 @@ def enforce_csrf(request: Any) -> None:
     reason = check.process_view(django_request, None, (), {})  # type: ignore[arg-type]
     if reason:
         raise exceptions.PermissionDenied(f"CSRF Failed: {reason}")
+
+
+async def aenforce_csrf(request: Any) -> None:
+    """Async twin of :func:`enforce_csrf`.
+
+    With ``CSRF_USE_SESSIONS`` the check reads the session, a sync query, so
+    it runs in a worker thread; the cookie-based check runs on the loop.
+    """
+    if getattr(settings, "CSRF_USE_SESSIONS", False):
+        await sync_to_async(enforce_csrf, thread_sensitive=True)(request)
+    else:
+        enforce_csrf(request)
 
 
 def _cookie_options(max_age: int) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from rest_framework.exceptions import AuthenticationFailed
 
 from restflow.authentication.authentication import BaseAuthentication, get_authorization_header
-from restflow.authentication.cookies import enforce_csrf, get_access_cookie
+from restflow.authentication.cookies import aenforce_csrf, enforce_csrf, get_access_cookie
 from restflow.authentication.errors import KeySettingsError, TokenError
 from restflow.authentication.jwt import (
     AccessToken,
@@ -182,7 +182,7 @@ class JWTAuthentication(BaseAuthentication):
         raw, from_cookie = found
         token = self.get_validated_token(raw)
         if from_cookie:
-            enforce_csrf(request)
+            await aenforce_csrf(request)
         if get_jwt_settings().BLACKLIST_ENABLED and await ais_token_revoked(token):
             raise AuthenticationFailed("Token has been blacklisted.", code="token_blacklisted")
         return await self.aget_user(token), token

@@ -20,9 +20,9 @@ from rest_framework.exceptions import AuthenticationFailed, ValidationError
 from rest_framework.response import Response
 
 from restflow.authentication.cookies import (
+    aenforce_csrf,
     cookies_enabled,
     delete_token_cookies,
-    enforce_csrf,
     get_refresh_cookie,
     set_token_cookies,
 )
@@ -85,7 +85,7 @@ class TokenViewBase(AsyncAPIView):
         serializer = await self.avalidated_serializer()
         return dict(serializer.validated_data)
 
-    def refresh_from(self, request: Any, body: dict[str, Any]) -> str:
+    async def refresh_from(self, request: Any, body: dict[str, Any]) -> str:
         """Return the refresh token from the body, or from the cookie after a CSRF check."""
         raw = body.get("refresh")
         if raw:
@@ -93,7 +93,7 @@ class TokenViewBase(AsyncAPIView):
         cookie = get_refresh_cookie(request)
         if cookie:
             # Browsers attach cookies to cross-site requests, so a cookie alone needs CSRF.
-            enforce_csrf(request)
+            await aenforce_csrf(request)
             return cookie
         raise ValidationError({"refresh": ["This field is required."]}, code="required")
 
@@ -144,7 +144,7 @@ class TokenRefreshView(TokenViewBase):
 
     async def post(self, request: Any, *args: Any, **kwargs: Any) -> Response:
         body = await self.validated_body()
-        token = _verify_refresh(self.refresh_from(request, body))
+        token = _verify_refresh(await self.refresh_from(request, body))
         jwt_settings = get_jwt_settings()
         blacklist_on = bool(jwt_settings.BLACKLIST_ENABLED)
 
@@ -188,7 +188,7 @@ class TokenBlacklistView(TokenViewBase):
 
     async def post(self, request: Any, *args: Any, **kwargs: Any) -> Response:
         body = await self.validated_body()
-        token = _verify_refresh(self.refresh_from(request, body))
+        token = _verify_refresh(await self.refresh_from(request, body))
         await arevoke_token(token)
         await arevoke_family(token, reason="logout")
         response = Response(status=status.HTTP_204_NO_CONTENT)

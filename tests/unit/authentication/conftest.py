@@ -11,7 +11,6 @@ from asgiref.sync import async_to_sync
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.contrib.auth import get_user_model
-from django.test import override_settings
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
@@ -29,22 +28,19 @@ def jwt_config(**overrides: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-def jwt_settings() -> Iterator[Callable[..., Any]]:
-    """Apply JWT settings for the rest of the test: ``jwt_settings(ALGORITHM="RS256", ...)``."""
-    active: list[Any] = []
+def jwt_settings(settings: Any) -> Iterator[Callable[..., Any]]:
+    """Apply JWT settings for the rest of the test: ``jwt_settings(ALGORITHM="RS256", ...)``.
+
+    Each call replaces the previous JWT settings and leaves other changes made
+    through pytest-django's ``settings`` fixture in place.
+    """
 
     def apply(**overrides: Any) -> None:
-        while active:
-            active.pop().disable()
         JWT_BLACKLIST_STORES.reset()
-        manager = override_settings(RESTFLOW_SETTINGS=jwt_config(**overrides))
-        manager.enable()
-        active.append(manager)
+        settings.RESTFLOW_SETTINGS = jwt_config(**overrides)
 
     apply()
     yield apply
-    while active:
-        active.pop().disable()
     JWT_BLACKLIST_STORES.reset()
 
 

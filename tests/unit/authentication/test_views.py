@@ -6,7 +6,7 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.test import AsyncClient, override_settings
+from django.test import AsyncClient
 from rest_framework.test import APIClient
 
 from restflow.authentication.blacklist.redis import RedisBlacklistBackend
@@ -343,7 +343,6 @@ def test_no_grace_window_by_default(jwt_settings, user, client):
     assert client.post(REFRESH, {"refresh": pair["refresh"]}, format="json").status_code == 401
 
 
-@override_settings(CSRF_COOKIE_NAME="csrftoken")
 def test_cookie_transport(jwt_settings, user):
     jwt_settings(AUTH_COOKIE_ENABLED=True)
     client = APIClient(enforce_csrf_checks=True)
@@ -375,3 +374,27 @@ def test_cookie_transport(jwt_settings, user):
     assert logout.status_code == 204
     assert logout.cookies["restflow_access"].value == ""
     assert logout.cookies["restflow_refresh"]["max-age"] == 0
+
+
+def test_cookie_csrf_in_session(jwt_settings, user, settings):
+    from django.middleware.csrf import CSRF_SESSION_KEY
+
+    jwt_settings(AUTH_COOKIE_ENABLED=True)
+    settings.CSRF_USE_SESSIONS = True
+    # Without the CSRF middleware nothing has read the session before the view does.
+    settings.MIDDLEWARE = [
+        entry for entry in settings.MIDDLEWARE if "CsrfViewMiddleware" not in entry
+    ]
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(user)
+    session = client.session
+    session[CSRF_SESSION_KEY] = "s" * 32
+    session.save()
+    assert obtain(client).status_code == 200
+
+    assert client.post(REFRESH, {}, format="json").status_code == 403
+    assert client.post(ME, {}, format="json").status_code == 403
+    # The secret is read from the database session, which the async path does in a thread.
+    headers = {"HTTP_X_CSRFTOKEN": "s" * 32}
+    assert client.post(REFRESH, {}, format="json", **headers).status_code == 200
+    assert client.post(ME, {}, format="json", **headers).status_code == 201
