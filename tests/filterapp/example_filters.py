@@ -1,4 +1,4 @@
-"""The FilterSet proposed for the example catalog's product list, tested on SQLite and PostgreSQL."""
+"""The FilterSet proposed for the example product list, tested on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 

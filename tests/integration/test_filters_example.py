@@ -1,4 +1,4 @@
-"""The product list FilterSet proposed for the example catalog, against the requests it must serve."""
+"""The FilterSet proposed for the example product list, against the requests it serves."""
 
 from __future__ import annotations
 
