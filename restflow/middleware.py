@@ -9,15 +9,23 @@ under ASGI and it awaits it with no thread hop. Each step is switched in
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
 import uuid
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
 from contextvars import Token
 from typing import Any
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.core.signals import got_request_exception
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    StreamingHttpResponse,
+)
 
 from restflow.exceptions.codes import ErrorCode
 from restflow.exceptions.handler import expose_internal_errors, get_envelope, report_exception
@@ -79,6 +87,46 @@ def _remember_unhandled(sender: Any, request: Any = None, **kwargs: Any) -> None
 got_request_exception.connect(_remember_unhandled, dispatch_uid="restflow.middleware.unhandled")
 
 
+def _keep_request_id_while_streaming(response: HttpResponseBase, request_id: str) -> None:
+    # A streaming body is produced after the middleware has returned and
+    # reset the context variable; wrap it so records logged while it is
+    # produced still carry the id. FileResponse is left alone: replacing its
+    # content would turn off the server's sendfile path.
+    if not isinstance(response, StreamingHttpResponse) or isinstance(response, FileResponse):
+        return
+    content: Any = response.streaming_content
+    if response.is_async:
+        response.streaming_content = _aiter_with_request_id(content, request_id)
+    else:
+        response.streaming_content = _iter_with_request_id(content, request_id)
+
+
+def _iter_with_request_id(content: Iterable[bytes], request_id: str) -> Iterator[bytes]:
+    token = set_request_id(request_id)
+    try:
+        yield from content
+    finally:
+        _reset_if_same_context(token)
+
+
+async def _aiter_with_request_id(
+    content: AsyncIterable[bytes], request_id: str
+) -> AsyncIterator[bytes]:
+    token = set_request_id(request_id)
+    try:
+        async for chunk in content:
+            yield chunk
+    finally:
+        _reset_if_same_context(token)
+
+
+def _reset_if_same_context(token: Token[str | None]) -> None:
+    # A generator that is closed by the garbage collector runs this in
+    # whatever context is current then; leave that context's id alone.
+    with contextlib.suppress(ValueError):
+        reset_request_id(token)
+
+
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """Return a 403 ``csrf_failed`` envelope for a failed CSRF check on envelope paths.
 
@@ -101,7 +149,8 @@ class RestflowMiddleware:
     1. request id: reuse a valid ``MIDDLEWARE.REQUEST_ID_HEADER`` when
        ``TRUST_REQUEST_ID_HEADER`` is set, else generate a uuid4 hex; store
        it on ``request.request_id`` and in the context variable read by
-       :class:`restflow.logging.RequestIdFilter`, and echo it on the response;
+       :class:`restflow.logging.RequestIdFilter` (also while a streaming
+       body is produced), and echo it on the response;
     2. the rest of the middleware chain and the view, or a cached response
        when a ``MIDDLEWARE.CACHE_RULES`` route rule matches
        (:meth:`get_view_response`);
@@ -209,6 +258,7 @@ class RestflowMiddleware:
         request_id = getattr(request, "request_id", None)
         if request_id is not None and restflow_settings.MIDDLEWARE.REQUEST_ID_ENABLED:
             response[restflow_settings.MIDDLEWARE.REQUEST_ID_HEADER] = request_id
+            _keep_request_id_while_streaming(response, request_id)
         return response
 
     def envelope_django_error(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 import threading
@@ -10,8 +11,8 @@ import uuid
 import pytest
 from asgiref.sync import iscoroutinefunction
 from django.conf import settings
-from django.http import HttpResponse
-from django.test import AsyncClient, Client, override_settings
+from django.http import FileResponse, HttpResponse
+from django.test import AsyncClient, Client, RequestFactory, override_settings
 
 from restflow.logging import RequestIdFilter, get_request_id
 from restflow.middleware import (
@@ -203,6 +204,30 @@ async def test_request_id_in_context_and_logs_async(captured_records):
     [record] = captured_records
     assert record.request_id == "ctx-2"
     assert get_request_id() is None
+
+
+def test_request_id_while_streaming(captured_records):
+    response = Client().get("/api/plain/stream/", headers={"X-Request-ID": "stream-1"})
+    assert get_request_id() is None
+    assert b"".join(response.streaming_content) == b"sync-0;sync-1;"
+    assert [record.request_id for record in captured_records] == ["stream-1", "stream-1"]
+    assert get_request_id() is None
+
+
+@pytest.mark.anyio
+async def test_request_id_while_streaming_async(captured_records):
+    response = await AsyncClient().get("/api/async/stream/", headers={"X-Request-ID": "stream-2"})
+    chunks = [chunk async for chunk in response.streaming_content]
+    assert b"".join(chunks) == b"async-0;async-1;"
+    assert [record.request_id for record in captured_records] == ["stream-2", "stream-2"]
+    assert get_request_id() is None
+
+
+def test_file_response_left_streaming_as_is():
+    middleware = RestflowMiddleware(lambda request: FileResponse(io.BytesIO(b"file body")))
+    response = middleware(RequestFactory().get("/api/file/"))
+    assert response.file_to_stream is not None
+    assert b"".join(response.streaming_content) == b"file body"
 
 
 def test_log_filter_outside_request():

@@ -11,6 +11,8 @@ urlpatterns = [
     path("api/drf-async/<str:name>/", views.AsyncRaiseView.as_view()),
     path("api/drf-no-auth-header/<str:name>/", views.drf_raise_no_auth_header),
     path("api/plain/ok/", views.plain_ok),
+    path("api/plain/stream/", views.plain_stream),
+    path("api/async/stream/", views.async_stream),
     path("api/plain/counter/<str:token>/", views.plain_counter),
     path("api/async/counter/<str:token>/", views.async_counter),
     path("api/plain/context/", views.plain_context),

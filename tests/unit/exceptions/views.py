@@ -9,12 +9,19 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any, ClassVar
 
 from django.core import exceptions as django_exceptions
 from django.db import InterfaceError, OperationalError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.views.decorators.csrf import csrf_protect
 from rest_framework import exceptions as drf_exceptions
 from rest_framework import serializers
@@ -265,3 +272,22 @@ class AsyncRaiseView(AsyncAPIView):
     async def get(self, request: Request, name: str) -> Response:
         RAISERS[name]()
         return Response({"ok": True})
+
+
+def _logged_chunks(label: str) -> Iterator[bytes]:
+    for index in range(2):
+        logging.getLogger("restflow.tests").warning("%s chunk %d", label, index)
+        yield f"{label}-{index};".encode()
+
+
+async def _alogged_chunks(label: str) -> AsyncIterator[bytes]:
+    for chunk in _logged_chunks(label):
+        yield chunk
+
+
+def plain_stream(request: HttpRequest) -> StreamingHttpResponse:
+    return StreamingHttpResponse(_logged_chunks("sync"))
+
+
+async def async_stream(request: HttpRequest) -> StreamingHttpResponse:
+    return StreamingHttpResponse(_alogged_chunks("async"))
