@@ -201,3 +201,4 @@ def register_checks() -> None:
     import restflow.authentication.checks  # noqa: F401 - registers the JWT checks (E05x/W05x)
     from restflow.pagination import checks as _pagination  # noqa: F401 - W090 check
     from restflow.throttling import checks as _throttling  # noqa: F401 - E07x/W07x checks
+    from restflow.filters import checks as _filters  # noqa: F401 - W080/W081 checks

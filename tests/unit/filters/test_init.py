@@ -35,7 +35,7 @@ def test_public_names_present():
 @pytest.mark.parametrize(
     "module",
     [
-        "backends", "conventions", "fields", "filters", "filterset", "groups", "inline",
+        "backends", "checks", "conventions", "fields", "filters", "filterset", "groups", "inline",
         "lookups", "metaclass", "modelgen", "options", "ordering", "postgres",
         "postgres_support", "schema", "values", "annotations",
     ],
