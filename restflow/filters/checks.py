@@ -26,7 +26,7 @@ def check_filter_backends(app_configs: Any = None, **kwargs: Any) -> list[CheckM
     it orders again and drops the primary-key tiebreak, so pages can repeat rows.
     """
     try:
-        backends = list(api_settings.DEFAULT_FILTER_BACKENDS)
+        backends: list[Any] = list(api_settings.DEFAULT_FILTER_BACKENDS)
     except ImportError:
         return []  # DRF reports the unimportable path itself.
     from rest_framework.filters import OrderingFilter
