@@ -188,7 +188,8 @@ def _report(rows: list[tuple[str, int, float, int]]) -> str:
         "",
         "Wall time of one `delete_by_prefix` (partition wipe) against the number of entries stored "
         f"in that partition, median of {REPEATS} wipes per cell; the partition is refilled before "
-        "each wipe, followed by a 0.2 s pause so the fill does not overlap the timing. The `django` adapter replaces one generation number, so its cost does not "
+        "each wipe, followed by a 0.2 s pause so the fill does not overlap the timing. "
+        "The `django` adapter replaces one generation number, so its cost does not "
         "depend on the partition size; the `redis` adapter does the same and then deletes the "
         "stored keys with SCAN and UNLINK in batches of 500, which grows with the size.",
         "",

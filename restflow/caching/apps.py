@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from django.apps import AppConfig
 
 __all__ = ["CachingConfig"]
@@ -28,7 +30,6 @@ class CachingConfig(AppConfig):
         from restflow.caching.middleware import CacheRuleError, route_rules
         from restflow.settings import SettingsError
 
-        try:
+        # Invalid rules are reported by the system checks (restflow.E037).
+        with contextlib.suppress(CacheRuleError, SettingsError):
             route_rules()
-        except (CacheRuleError, SettingsError):
-            pass  # reported by the system checks (restflow.E037)

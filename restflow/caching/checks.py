@@ -99,7 +99,8 @@ def check_invalidation_rules(app_configs: Any = None, **kwargs: Any) -> list[che
         if required and importlib.util.find_spec(required) is None:
             messages.append(
                 checks.Error(
-                    f"{label} uses dispatcher {spec!r}, but its package {required!r} is not installed.",
+                    f"{label} uses dispatcher {spec!r}, but its package {required!r} is not "
+                    "installed.",
                     hint=f'pip install "drf-restflow[{cls.extra}]"',  # type: ignore[attr-defined]
                     obj=rule.wrapper.identifier,
                     id="restflow.E032",
@@ -120,7 +121,8 @@ def check_invalidation_rules(app_configs: Any = None, **kwargs: Any) -> list[che
                         f"its cache {alias!r} is process-local, so the worker cannot delete the "
                         "entries this process reads.",
                         hint="Use a shared cache (Redis, memcached, database) for this function "
-                        "(cache_alias=... or CACHE_SETTINGS.CACHE_ALIAS), or the 'inline' dispatcher.",
+                        "(cache_alias=... or CACHE_SETTINGS.CACHE_ALIAS), or the 'inline' "
+                        "dispatcher.",
                         obj=rule.wrapper.identifier,
                         id="restflow.W034",
                     )
@@ -158,7 +160,8 @@ def check_cache_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.
                 checks.Error(
                     f"{setting_path('CACHE_SETTINGS', 'BACKEND')} is 'redis' but CACHES[{alias!r}] "
                     f"uses {location!r}, not django-redis.",
-                    hint="Use 'django_redis.cache.RedisCache' for that cache, or the 'django' adapter.",
+                    hint="Use 'django_redis.cache.RedisCache' for that cache, or the 'django' "
+                    "adapter.",
                     id="restflow.E036",
                 )
             )

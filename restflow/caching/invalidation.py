@@ -10,6 +10,7 @@ and inside nested atomic blocks the work waits for the outermost commit.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -27,7 +28,7 @@ __all__ = ["ainvalidate_for", "connect_model", "disconnect_all", "invalidate_for
 logger = logging.getLogger("restflow.caching")
 
 SNAPSHOT_ATTR = "_restflow_cache_snapshot"
-_connected_models: set[type] = set()
+_connected_models: set[type[models.Model]] = set()
 
 
 # --- watch_fields snapshots ---------------------------------------------------------
@@ -117,9 +118,12 @@ def _rule_applies(
             return False
         if not _changed_fields(instance, rule):
             return False
-    if rule.watch_fields and signal_type is SignalType.M2M_CHANGED:
-        if m2m_field is None or m2m_field not in rule.watch_fields:
-            return False
+    if (
+        rule.watch_fields
+        and signal_type is SignalType.M2M_CHANGED
+        and (m2m_field is None or m2m_field not in rule.watch_fields)
+    ):
+        return False
     return rule.conditions_hold(instance)
 
 
@@ -244,9 +248,7 @@ def dispatch_safely(dispatcher: Any, job: InvalidationJob) -> None:
 def schedule(jobs: list[tuple[Any, InvalidationJob]], using: str | None) -> None:
     """Dispatch ``jobs`` once the current transaction on ``using`` commits."""
     for dispatcher, job in jobs:
-        transaction.on_commit(
-            lambda dispatcher=dispatcher, job=job: dispatch_safely(dispatcher, job), using=using
-        )
+        transaction.on_commit(functools.partial(dispatch_safely, dispatcher, job), using=using)
 
 
 def _handle(
@@ -285,7 +287,9 @@ def _on_post_save(
         # The snapshot mirrors the stored row: with update_fields only those were written.
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            attnames = {name: attname for name, attname in attnames.items() if name in update_fields}
+            attnames = {
+                name: attname for name, attname in attnames.items() if name in update_fields
+            }
         snapshot = dict(instance.__dict__.get(SNAPSHOT_ATTR) or {})
         snapshot.update(_snapshot(instance, attnames))
         instance.__dict__[SNAPSHOT_ATTR] = snapshot

@@ -103,9 +103,9 @@ class CacheKey:
                 self.partition or "",
                 generation,
                 f"v{self.version}",
-                self.suffix if suffix is None else suffix,
+                (self.suffix or "") if suffix is None else suffix,
             )
-        )  # type: ignore[arg-type]
+        )
 
     def hashed_suffix(self) -> str:
         return short_digest(self.suffix or "")

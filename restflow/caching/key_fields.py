@@ -278,7 +278,7 @@ class ArgsKeyField(CacheKeyField):
 
 
 class ViewKwargsKeyField(ArgsKeyField):
-    """URL keyword arguments of a view method (every argument but ``self``, ``cls``, ``request``)."""
+    """URL keyword arguments of a view method: every argument but ``self``, ``cls``, ``request``."""
 
     excluded = _RECEIVER_PARAMETERS | {"request", "args", "kwargs"}
 
@@ -459,7 +459,7 @@ def _serializer_fingerprint(serializer: Any, depth: int = 0) -> dict[str, Any]:
         result["child"] = _serializer_fingerprint(serializer.child, depth + 1)
     elif isinstance(serializer, serializers.BaseSerializer):
         fields: dict[str, Any] = {}
-        for name, field in serializer.fields.items():
+        for name, field in serializer.fields.items():  # type: ignore[attr-defined]
             if isinstance(field, serializers.BaseSerializer):
                 fields[name] = _serializer_fingerprint(field, depth + 1)
             else:

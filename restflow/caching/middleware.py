@@ -91,7 +91,8 @@ def _parse_rule(index: int, raw: Any) -> RouteRule:
     path = raw.get("path")
     if not isinstance(path, str) or not path:
         raise CacheRuleError(
-            f"{_where(index, 'path')} = {path!r} is invalid; use a regex string such as r'^/api/products/'."
+            f"{_where(index, 'path')} = {path!r} is invalid; use a regex string such as "
+            "r'^/api/products/'."
         )
     try:
         pattern = re.compile(path)
@@ -131,8 +132,8 @@ def _parse_rule(index: int, raw: Any) -> RouteRule:
         or not all(isinstance(label, str) and label.count(".") == 1 for label in labels)
     ):
         raise CacheRuleError(
-            f"{_where(index, 'invalidates_on')} = {labels!r} is invalid; use a list of model labels "
-            "such as ['catalog.Product']."
+            f"{_where(index, 'invalidates_on')} = {labels!r} is invalid; use a list of model "
+            "labels such as ['catalog.Product']."
         )
     for key in ("per_user", "set_cache_headers"):
         if key in raw and not isinstance(raw[key], bool):

@@ -85,7 +85,7 @@ def from_json_safe(value: Any) -> Any:
     tag = value.get(TAG)
     if tag is None:
         return {key: from_json_safe(item) for key, item in value.items()}
-    raw = value.get("v")
+    raw: Any = value.get("v")
     if tag == "float":
         return float(raw)
     if tag == "decimal":

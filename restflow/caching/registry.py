@@ -112,7 +112,7 @@ class CacheRegistry:
                 label,
             )
             return
-        key = model._meta.label_lower
+        key = model._meta.label_lower  # type: ignore[union-attr,attr-defined]
         self._by_model.setdefault(key, []).append(rule)
         if key not in self._connected:
             from restflow.caching.invalidation import connect_model

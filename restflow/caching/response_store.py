@@ -6,8 +6,7 @@ Shared by ``@cache_response`` and the middleware's route rules.
 from __future__ import annotations
 
 import re
-
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.http import HttpResponse
@@ -80,12 +79,19 @@ def serialize_response(response: Any) -> dict[str, Any]:
     }
 
 
-def rebuild_http_response(stored: Mapping[str, Any] | Iterable[Any]) -> HttpResponse:
-    """Return a plain :class:`HttpResponse` from a stored response."""
-    if not isinstance(stored, Mapping):
-        content, status, headers = stored  # the (content, status, headers) triple form
-        stored = {"content": content, "status": status, "headers": list(dict(headers).items())}
-    response = HttpResponse(stored["content"], status=stored["status"])
-    for name, value in stored["headers"]:
+def rebuild_http_response(stored: Mapping[str, Any] | Sequence[Any]) -> HttpResponse:
+    """Return a plain :class:`HttpResponse` from a stored response.
+
+    Accepts the dict that :func:`serialize_response` returns, or a
+    ``(content, status, headers)`` triple.
+    """
+    entry: Mapping[str, Any]
+    if isinstance(stored, Mapping):
+        entry = stored
+    else:
+        content, status, headers = stored
+        entry = {"content": content, "status": status, "headers": list(dict(headers).items())}
+    response = HttpResponse(entry["content"], status=entry["status"])
+    for name, value in entry["headers"]:
         response[name] = value
     return response

@@ -260,8 +260,8 @@ class CachedWrapper:
         if not args and not kwargs:
             return self._key_constructor.build_scope(self.func, None, None)
         bound = bind_call(self.func, args, kwargs)
-        missing = []
-        for name, field in self._key_constructor.partition_fields.items():
+        missing: list[str] = []
+        for field in self._key_constructor.partition_fields.values():
             if isinstance(field, ArgsKeyField):
                 names = field.selected_names()
                 if names is not None:

@@ -13,6 +13,9 @@ class Tag(models.Model):
     class Meta:
         app_label = "cacheapp"
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class Article(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4)
@@ -24,3 +27,6 @@ class Article(models.Model):
 
     class Meta:
         app_label = "cacheapp"
+
+    def __str__(self) -> str:
+        return self.title

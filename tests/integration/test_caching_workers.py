@@ -91,7 +91,9 @@ def test_django_rq_worker_runs_the_invalidation():
     queue = f"restflow-rq-{settings.RUN_ID}-{uuid.uuid4().hex[:6]}"
     with override_settings(
         RQ_QUEUES={queue: {"URL": settings.REDIS_URL}},
-        RESTFLOW_SETTINGS={"CACHE_SETTINGS": {"DISPATCHER_SETTINGS": {"django_rq": {"QUEUE": queue}}}},
+        RESTFLOW_SETTINGS={
+            "CACHE_SETTINGS": {"DISPATCHER_SETTINGS": {"django_rq": {"QUEUE": queue}}}
+        },
     ):
         article = _cached_article(title_rq, "django_rq")
         rq_queue = django_rq.get_queue(queue)
@@ -107,7 +109,9 @@ def test_django_rq_worker_runs_the_invalidation():
                 timeout=120,
             )
             assert result.returncode == 0, result.stdout + result.stderr
-            assert title_rq.get_cache_only(article.pk) is CACHE_MISSING, result.stdout + result.stderr
+            assert title_rq.get_cache_only(article.pk) is CACHE_MISSING, (
+                result.stdout + result.stderr
+            )
             assert title_rq(article.pk) == "after"
         finally:
             rq_queue.delete(delete_jobs=True)
@@ -126,9 +130,20 @@ def test_celery_worker_runs_the_invalidation():
     ):
         article = _cached_article(title_celery, "celery")
         command = [
-            sys.executable, "-m", "celery", "-A", "tests.cacheapp.celery_app", "worker",
-            "--pool=solo", "--concurrency=1", "-Q", queue, "--without-gossip",
-            "--without-mingle", "--without-heartbeat", "--loglevel=WARNING",
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "tests.cacheapp.celery_app",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "-Q",
+            queue,
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--loglevel=WARNING",
         ]
         with _process(command, queue) as worker:
             invalidated = _wait_for_miss(title_celery, article.pk)
@@ -151,12 +166,22 @@ def test_dramatiq_worker_runs_the_invalidation(monkeypatch):
     from tests.cacheapp import dramatiq_app
 
     with override_settings(
-        RESTFLOW_SETTINGS={"CACHE_SETTINGS": {"DISPATCHER_SETTINGS": {"dramatiq": {"QUEUE": queue}}}}
+        RESTFLOW_SETTINGS={
+            "CACHE_SETTINGS": {"DISPATCHER_SETTINGS": {"dramatiq": {"QUEUE": queue}}}
+        }
     ):
         article = _cached_article(title_dramatiq, "dramatiq")
         command = [
-            sys.executable, "-m", "dramatiq", "tests.cacheapp.dramatiq_app",
-            "--processes", "1", "--threads", "1", "--queues", queue,
+            sys.executable,
+            "-m",
+            "dramatiq",
+            "tests.cacheapp.dramatiq_app",
+            "--processes",
+            "1",
+            "--threads",
+            "1",
+            "--queues",
+            queue,
         ]
         with _process(command, queue) as worker:
             invalidated = _wait_for_miss(title_dramatiq, article.pk)

@@ -106,7 +106,7 @@ class Dispatcher(abc.ABC):
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.config!r}>"
 
-    def validate_config(self) -> None:
+    def validate_config(self) -> None:  # noqa: B027 - an optional hook, not abstract
         """Check ``self.config``; override to raise ``ValueError`` for bad options."""
 
     @classmethod

@@ -15,7 +15,7 @@ __all__ = ["DjangoRqDispatcher"]
 
 
 class DjangoRqDispatcher(Dispatcher):
-    """Enqueue ``run_cache_rules`` on the django-rq queue ``queue`` (``QUEUE``, default ``"default"``).
+    """Enqueue ``run_cache_rules`` on a django-rq queue (``queue`` or ``QUEUE``, default "default").
 
     The queue must be configured in ``RQ_QUEUES``; an ``rqworker`` process
     for it runs the jobs.

@@ -40,7 +40,8 @@ def register_actor(actor_name: str = DEFAULT_ACTOR_NAME, queue_name: str = "defa
     with _lock:
         actor = _actors.get(key)
         if actor is None or actor.broker is not broker:
-            actor = dramatiq.actor(_run, actor_name=actor_name, queue_name=queue_name, broker=broker)
+            declare = dramatiq.actor(actor_name=actor_name, queue_name=queue_name, broker=broker)
+            actor = declare(_run)
             _actors[key] = actor
         return actor
 

@@ -29,7 +29,7 @@ class ThreadPoolDispatcher(Dispatcher):
     _lock = threading.Lock()
 
     def validate_config(self) -> None:
-        workers = self.config["max_workers"] if "max_workers" in self.config else self.max_workers
+        workers = self.config.get("max_workers", self.max_workers)
         if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
             raise ValueError(
                 f"threadpool max_workers={workers!r} is invalid; use a positive integer."

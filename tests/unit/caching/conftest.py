@@ -26,7 +26,11 @@ def pytest_collection_modifyitems(items):
 
     for item in items:
         function = getattr(item, "function", None)
-        if function is not None and inspect.iscoroutinefunction(function) and "caching" in str(item.path):
+        if (
+            function is not None
+            and inspect.iscoroutinefunction(function)
+            and "caching" in str(item.path)
+        ):
             item.add_marker(pytest.mark.anyio)
 
 

@@ -99,7 +99,14 @@ def test_accept_header_gets_its_own_entry(make_product):
 
 @pytest.mark.parametrize(
     "query",
-    ["status=201", "status=404", "cookie=1", "cache_control=private", "cache_control=no-store", "vary=*"],
+    [
+        "status=201",
+        "status=404",
+        "cookie=1",
+        "cache_control=private",
+        "cache_control=no-store",
+        "vary=*",
+    ],
 )
 def test_unsafe_responses_are_never_stored(query):
     client = Client()

@@ -1,4 +1,4 @@
-"""System checks restflow.E030-E037 and W034: each fires on a bad setup and stays quiet otherwise."""
+"""Caching system checks (restflow.E030-E037, W034): each fires when wrong, quiet otherwise."""
 
 from __future__ import annotations
 
@@ -6,13 +6,19 @@ import pytest
 from django.test import override_settings
 
 from restflow.caching import InvalidationRule, cache_result, register_dispatcher
-from restflow.caching.checks import check_cache_rules, check_cache_settings, check_invalidation_rules
+from restflow.caching.checks import (
+    check_cache_rules,
+    check_cache_settings,
+    check_invalidation_rules,
+)
 from restflow.caching.dispatchers.base import Dispatcher
 from restflow.registry import DISPATCHERS
 
 
 def _ids_for(wrapper) -> list[str]:
-    return [message.id for message in check_invalidation_rules() if message.obj == wrapper.identifier]
+    return [
+        message.id for message in check_invalidation_rules() if message.obj == wrapper.identifier
+    ]
 
 
 def _declare(**rule):
@@ -63,15 +69,19 @@ def missing_package_dispatcher():
 @pytest.mark.usefixtures("missing_package_dispatcher")
 def test_e032_dispatcher_package_missing_names_the_extra():
     wrapper = _declare(
-        model="catalog.Product", field_mapping={"product_id": "pk"}, dispatcher="needs_missing_package"
+        model="catalog.Product",
+        field_mapping={"product_id": "pk"},
+        dispatcher="needs_missing_package",
     )
     messages = [m for m in check_invalidation_rules() if m.obj == wrapper.identifier]
     assert [m.id for m in messages] == ["restflow.E032"]
-    assert 'drf-restflow[imaginary]' in messages[0].hint
+    assert "drf-restflow[imaginary]" in messages[0].hint
 
 
 def test_e033_unknown_dispatcher():
-    wrapper = _declare(model="catalog.Product", field_mapping={"product_id": "pk"}, dispatcher="nope")
+    wrapper = _declare(
+        model="catalog.Product", field_mapping={"product_id": "pk"}, dispatcher="nope"
+    )
     assert _ids_for(wrapper) == ["restflow.E033"]
 
 
@@ -80,7 +90,9 @@ def test_w034_process_local_cache_with_a_worker_dispatcher():
         model="catalog.Product", field_mapping={"product_id": "pk"}, dispatcher="django_rq"
     )
     assert _ids_for(wrapper) == ["restflow.W034"]
-    inline = _declare(model="catalog.Product", field_mapping={"product_id": "pk"}, dispatcher="inline")
+    inline = _declare(
+        model="catalog.Product", field_mapping={"product_id": "pk"}, dispatcher="inline"
+    )
     assert _ids_for(inline) == []
 
 
@@ -90,7 +102,9 @@ def test_w034_quiet_on_a_shared_cache():
         ttl=60,
         cache_alias="redis",
         invalidates_on=[
-            InvalidationRule(model="catalog.Product", field_mapping={"product_id": "pk"}, dispatcher="django_rq")
+            InvalidationRule(
+                model="catalog.Product", field_mapping={"product_id": "pk"}, dispatcher="django_rq"
+            )
         ],
     )
     def cached(product_id):
@@ -128,6 +142,8 @@ def test_e030_route_rule_model_not_installed():
         messages = check_cache_rules()
     assert [m.id for m in messages] == ["restflow.E030"]
     with override_settings(
-        RESTFLOW_SETTINGS={"MIDDLEWARE": {"CACHE_RULES": [{"path": "^/x", "invalidates_on": ["catalog.Product"]}]}}
+        RESTFLOW_SETTINGS={
+            "MIDDLEWARE": {"CACHE_RULES": [{"path": "^/x", "invalidates_on": ["catalog.Product"]}]}
+        }
     ):
         assert check_cache_rules() == []

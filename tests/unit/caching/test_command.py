@@ -83,7 +83,9 @@ def test_unknown_cache_alias():
 
 
 @pytest.mark.redis
-@override_settings(RESTFLOW_SETTINGS={"CACHE_SETTINGS": {"BACKEND": "redis", "CACHE_ALIAS": "redis"}})
+@override_settings(
+    RESTFLOW_SETTINGS={"CACHE_SETTINGS": {"BACKEND": "redis", "CACHE_ALIAS": "redis"}}
+)
 def test_stats_on_redis_counts_entries():
     @cache_result(CatalogKey)
     def listed(item_id):

@@ -13,7 +13,22 @@ from restflow.caching.encoding import UnkeyableValueError, encode_value
 
 
 def test_scalars_of_different_types_never_collide():
-    values = [1, "1", True, "True", None, "null", "None", "", 1.0, Decimal("1"), b"1", [1], (1,), {1}]
+    values = [
+        1,
+        "1",
+        True,
+        "True",
+        None,
+        "null",
+        "None",
+        "",
+        1.0,
+        Decimal("1"),
+        b"1",
+        [1],
+        (1,),
+        {1},
+    ]
     tokens = [encode_value(value) for value in values]
     assert len(set(tokens)) == len(values), dict(zip(map(repr, values), tokens, strict=True))
 

@@ -51,7 +51,9 @@ def test_partition_values_do_not_prefix_match():
 
 def test_string_and_int_arguments_get_different_keys():
     constructor = DefaultKeyConstructor()
-    assert constructor.generate_key(get_user, (1,), {}) != constructor.generate_key(get_user, ("1",), {})
+    assert constructor.generate_key(get_user, (1,), {}) != constructor.generate_key(
+        get_user, ("1",), {}
+    )
 
 
 def test_self_is_left_out_of_default_keys():

@@ -116,7 +116,7 @@ def test_bypass_neither_reads_nor_writes():
 
 
 def test_delete_cache_removes_one_entry():
-    load, calls = make_counter()
+    load, _ = make_counter()
     load(1, page=1)
     load(1, page=2)
     load.delete_cache(1, page=1)
@@ -132,7 +132,7 @@ async def test_delete_cache_removes_one_entry_async():
 
 
 def test_delete_by_prefix_wipes_one_partition_on_local_memory():
-    load, calls = make_counter()
+    load, _ = make_counter()
     for user in (1, 2):
         for page in (1, 2):
             load(user, page=page)

@@ -24,7 +24,9 @@ class Command(BaseCommand):
         actions = parser.add_subparsers(dest="action", required=True)
         wipe = actions.add_parser("wipe", help="Make entries unreachable.")
         target = wipe.add_mutually_exclusive_group(required=True)
-        target.add_argument("--namespace", help="Key constructor namespace to wipe (Meta.namespace).")
+        target.add_argument(
+            "--namespace", help="Key constructor namespace to wipe (Meta.namespace)."
+        )
         target.add_argument("--all", action="store_true", help="Wipe every restflow entry.")
         wipe.add_argument(
             "--reclaim",

@@ -59,7 +59,9 @@ def article_cache(dispatcher):
     @cache_result(
         ttl=60,
         invalidates_on=[
-            InvalidationRule(model=Article, field_mapping={"article_id": "pk"}, dispatcher=dispatcher)
+            InvalidationRule(
+                model=Article, field_mapping={"article_id": "pk"}, dispatcher=dispatcher
+            )
         ],
     )
     def title(article_id):
@@ -100,10 +102,16 @@ def test_payload_is_json_with_a_stable_rule_id_and_no_instance():
     article.save()
     assert len(sent) == 1
     job = sent[0]
-    wire = json.loads(json.dumps({"rule_ids": job.rule_ids, "rule_kwargs": job.rule_kwargs, "context": job.context}))
+    wire = json.loads(
+        json.dumps(
+            {"rule_ids": job.rule_ids, "rule_kwargs": job.rule_kwargs, "context": job.context}
+        )
+    )
     assert wire["context"]["model_label"] == "cacheapp.Article"
     assert wire["context"]["pk"] == {"__rf__": "uuid", "v": str(article.pk)}
-    assert wire["rule_kwargs"][job.rule_ids[0]] == {"article_id": {"__rf__": "uuid", "v": str(article.pk)}}
+    assert wire["rule_kwargs"][job.rule_ids[0]] == {
+        "article_id": {"__rf__": "uuid", "v": str(article.pk)}
+    }
     assert wire["context"]["modules"] == [title.func.__module__]
     rule = title.invalidates_on[0]
     assert job.rule_ids == [rule.rule_id]
@@ -144,7 +152,11 @@ def test_worker_rebuilds_typed_arguments():
     article.save()
     job = sent[0]
     # As a worker would: only the JSON form crosses the process boundary.
-    wire = json.loads(json.dumps({"rule_ids": job.rule_ids, "rule_kwargs": job.rule_kwargs, "context": job.context}))
+    wire = json.loads(
+        json.dumps(
+            {"rule_ids": job.rule_ids, "rule_kwargs": job.rule_kwargs, "context": job.context}
+        )
+    )
     from restflow.caching.tasks import run_cache_rules
 
     run_cache_rules(wire["rule_ids"], wire["rule_kwargs"], context=wire["context"])
@@ -160,7 +172,9 @@ def test_failed_enqueue_runs_inline_and_warns(caplog):
     with caplog.at_level(logging.WARNING, logger="restflow.caching"):
         article.save()
     assert title.get_cache_only(article.pk) is CACHE_MISSING
-    messages = [record.getMessage() for record in caplog.records if record.levelno == logging.WARNING]
+    messages = [
+        record.getMessage() for record in caplog.records if record.levelno == logging.WARNING
+    ]
     assert any("broken_for_tests" in message and "inline" in message for message in messages)
 
 
