@@ -2,11 +2,11 @@
 
 Each class subclasses the DRF class of the same name, so ``isinstance``
 checks, ``scope``, ``cache_format``, ``get_cache_key`` and ``get_ident``
-keep working. What changes: the counting lives in the store chosen by
-``RESTFLOW_SETTINGS["THROTTLING"]["STORE"]``; rates are read from
-``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]`` when a throttle is built (not
-when DRF is imported) and parsed strictly; ``aallow_request`` counts without
-a thread when the store supports it.
+keep working. Three things change. The counting lives in the store chosen by
+``RESTFLOW_SETTINGS["THROTTLING"]["STORE"]``. Rates are read from
+``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]`` when a throttle is built, not
+when DRF is imported, and parsed strictly. ``aallow_request`` counts
+without a thread when the store supports it.
 """
 
 from __future__ import annotations

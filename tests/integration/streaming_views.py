@@ -17,6 +17,7 @@ from pathlib import Path
 
 from django.urls import path
 from rest_framework import serializers
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
@@ -28,6 +29,7 @@ from restflow.responses import (
     SSEResponse,
     StreamingJSONListResponse,
 )
+from restflow.views import AsyncAPIView
 
 RESPONSES = {
     "json": StreamingJSONListResponse,
@@ -151,8 +153,25 @@ class EventsView(APIView):
         return SSEResponse(produce())
 
 
+class AsyncEventsView(AsyncAPIView):
+    """SSE from restflow's async view; EventStreamRenderer lets EventSource's Accept negotiate."""
+
+    renderer_classes = [EventStreamRenderer, JSONRenderer]
+
+    async def get(self, request):
+        if request.GET.get("deny"):
+            raise PermissionDenied("not yours")
+
+        async def produce():
+            for n in range(2):
+                yield SSEEvent(data={"n": n}, event="tick", id=n)
+
+        return SSEResponse(produce(), keepalive=None)
+
+
 urlpatterns = [
     path("stream/async/<str:kind>/", async_stream),
     path("stream/sync/<str:kind>/", SyncStreamView.as_view()),
     path("stream/events/", EventsView.as_view()),
+    path("stream/async-view/", AsyncEventsView.as_view()),
 ]

@@ -165,3 +165,28 @@ def test_gzip_chunks_flushed_per_item(tmp_path):
     start, text = asyncio.run(main())
     assert (b"Content-Encoding", b"gzip") in start["headers"]
     assert text == b'{"n":0}\n{"n":1}\n'
+
+
+@pytest.mark.parametrize(
+    ("params", "status", "body"),
+    [
+        ({}, 200, b'id: 0\nevent: tick\ndata: {"n":0}\n\nid: 1\nevent: tick\ndata: {"n":1}\n\n'),
+        (
+            {"deny": "1"},
+            403,
+            b'event: error\ndata: {"error":{"code":"permission_denied","message":"not yours",',
+        ),
+    ],
+)
+def test_async_view_negotiates_event_stream(params, status, body):
+    async def main():
+        exchange = ASGIExchange("/stream/async-view/", params, {"Accept": "text/event-stream"})
+        task = exchange.start()
+        start = await asyncio.wait_for(exchange.messages.get(), 20)
+        received = await exchange.read_rest()
+        await task
+        return start, received
+
+    start, received = asyncio.run(main())
+    assert start["status"] == status
+    assert received.startswith(body)

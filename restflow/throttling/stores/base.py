@@ -68,7 +68,7 @@ class BaseThrottleStore:
     service fails, and never any other error for a reachable service.
     """
 
-    #: Short description used in log messages, e.g. "redis at 127.0.0.1:6379".
+    #: Short description used in log messages, e.g. "cache 'default'".
     description = "throttle store"
 
     def hit(self, key: str, limit: int, duration: int, now: float) -> ThrottleUsage:
