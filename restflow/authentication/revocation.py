@@ -20,6 +20,7 @@ from restflow.registry import JWT_BLACKLIST_STORES
 __all__ = [
     "FAMILY_PREFIX",
     "aclaim_rotation",
+    "ais_family_revoked",
     "ais_token_revoked",
     "arevoke_family",
     "arevoke_token",
@@ -96,6 +97,16 @@ async def ais_token_revoked(token: Token, backend: BlacklistBackend | None = Non
     if revoked:
         logger.info("Rejected blacklisted JWT jti=%s.", token.jti)
     return revoked
+
+
+async def ais_family_revoked(token: Token) -> bool:
+    """Return True when the family of ``token`` was revoked (logout or detected reuse)."""
+    if not token.family:
+        return False
+    try:
+        return await get_blacklist_backend().ais_blacklisted(FAMILY_PREFIX + token.family)
+    except BlacklistStoreError as exc:
+        return _store_failed("checking the family of", token, exc, may_open=True)
 
 
 def revoke_token(token: Token) -> bool:

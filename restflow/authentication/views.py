@@ -37,6 +37,7 @@ from restflow.authentication.jwt import (
 from restflow.authentication.jwt_authentication import JWTAuthentication, get_header_types
 from restflow.authentication.revocation import (
     aclaim_rotation,
+    ais_family_revoked,
     ais_token_revoked,
     arevoke_family,
     arevoke_token,
@@ -168,11 +169,15 @@ class TokenRefreshView(TokenViewBase):
         return self.pair_response(access, refresh)
 
     async def _reused(self, token: RefreshToken) -> Response:
+        if await ais_family_revoked(token):
+            # Logged out, or revoked by an earlier reuse: nothing to hand out.
+            raise _blacklisted()
         pair = await agrace_pair(token.jti)
         if pair is not None:
-            return self.pair_response(
-                AccessToken.verify(pair["access"]), RefreshToken.verify(pair["refresh"])
-            )
+            # The pair was minted by this view moments ago; only its encoded form is needed.
+            access = AccessToken(payload={}, raw=pair["access"], token_type="access")
+            refresh = RefreshToken(payload={}, raw=pair["refresh"], token_type="refresh")
+            return self.pair_response(access, refresh)
         await arevoke_family(token, reason="reused")
         raise _blacklisted()
 

@@ -398,3 +398,22 @@ def test_cookie_csrf_in_session(jwt_settings, user, settings):
     headers = {"HTTP_X_CSRFTOKEN": "s" * 32}
     assert client.post(REFRESH, {}, format="json", **headers).status_code == 200
     assert client.post(ME, {}, format="json", **headers).status_code == 201
+
+
+def test_grace_window_ends_at_logout(jwt_settings, user, client):
+    jwt_settings(REFRESH_REUSE_GRACE_PERIOD=timedelta(seconds=30))
+    pair = obtain(client).json()
+    new = client.post(REFRESH, {"refresh": pair["refresh"]}, format="json").json()
+    assert client.post(LOGOUT, {"refresh": new["refresh"]}, format="json").status_code == 204
+    reuse = client.post(REFRESH, {"refresh": pair["refresh"]}, format="json")
+    assert reuse.status_code == 401
+    assert error_code(reuse) == "token_blacklisted"
+
+
+def test_refresh_after_logout_logs_no_reuse(jwt_settings, user, client, caplog):
+    pair = obtain(client).json()
+    client.post(LOGOUT, {"refresh": pair["refresh"]}, format="json")
+    with caplog.at_level("WARNING", logger="restflow.authentication"):
+        response = client.post(REFRESH, {"refresh": pair["refresh"]}, format="json")
+    assert response.status_code == 401
+    assert not [record for record in caplog.records if "reused" in record.getMessage()]
