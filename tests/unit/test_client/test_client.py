@@ -177,3 +177,16 @@ class GadgetApiTests(AsyncAPITestCase):
         response = await self.client.get("/api/async-gadgets/")
         self.assertEqual(response.status_code, 401)
         self.assertEqual(response.json()["error"]["code"], "not_authenticated")
+
+
+@pytestmark_urls
+@pytest.mark.django_db
+@pytest.mark.parametrize(("enforce", "status"), [(True, 403), (False, 201)])
+def test_client_enforce_csrf_checks(enforce, status):
+    owner = User.objects.create_user("csrf", password="pw")
+    client = AsyncAPIClient(enforce_csrf_checks=enforce)
+    client.force_login(owner)
+    response = async_to_sync(client.post)("/api/async-gadgets/", {"name": "lamp"})
+    assert response.status_code == status
+    if enforce:
+        assert "CSRF" in response.json()["error"]["message"]
