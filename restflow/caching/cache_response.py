@@ -164,6 +164,7 @@ class CachedResponseWrapper(CachedWrapper):
         """Return the cached response for this call, or compute, store and return it."""
         if request is None or getattr(request, "method", None) not in CACHEABLE_METHODS:
             return compute()
+
         key = self.build_key(args, kwargs)
         backend = self.backend
         try:
@@ -178,9 +179,11 @@ class CachedResponseWrapper(CachedWrapper):
             hit = self._hit(payload)
             if hit is not None:
                 return hit
+
         response = compute()
         if not self._accepts(response) or not self._should_store(response):
             return response
+
         new_vary, stored = self._entries(response)
         metadata = build_metadata(self.ttl, CacheStatus.MISS)
         try:
@@ -231,6 +234,7 @@ class CachedResponseWrapper(CachedWrapper):
         """Async twin of :meth:`respond`."""
         if request is None or getattr(request, "method", None) not in CACHEABLE_METHODS:
             return await compute()
+
         await _resolve_user(request)
         key = self.build_key(args, kwargs)
         backend = self.backend
@@ -248,9 +252,11 @@ class CachedResponseWrapper(CachedWrapper):
             hit = self._hit(payload)
             if hit is not None:
                 return hit
+
         response = await compute()
         if not self._accepts(response) or not await self._ashould_store(response):
             return response
+
         new_vary, stored = self._entries(response)
         metadata = build_metadata(self.ttl, CacheStatus.MISS)
         try:

@@ -19,7 +19,7 @@ __all__ = [
 
 
 class CacheStatus(str, Enum):
-    """How a value was obtained: from the cache, computed, or served stale."""
+    """The source of a value: the cache, a fresh computation, or a stale entry."""
 
     HIT = "HIT"
     MISS = "MISS"

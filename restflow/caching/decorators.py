@@ -18,7 +18,7 @@ __all__ = ["cache_result", "resolve_key_constructor"]
 def resolve_key_constructor(spec: Any, default: type[KeyConstructor]) -> KeyConstructor:
     """Return a constructor instance from a class, an instance, a dict or ``None``.
 
-    A dict holds :func:`InlineKeyConstructor` arguments, e.g.
+    A dict contains :func:`InlineKeyConstructor` arguments, e.g.
     ``{"fields": {...}, "namespace": "products"}``. Raises ``TypeError``
     for anything else.
     """

@@ -1,8 +1,8 @@
 """Model signal handlers that turn saves and deletes into invalidation jobs.
 
-Each handler evaluates the rules of the instance's model right away (so a
-delete still knows the primary key and a save knows what changed) and
-defers the dispatch to ``transaction.on_commit``: nothing runs on rollback,
+Each handler evaluates the rules of the instance's model right away, so a
+delete still has its primary key and a save can compare old values. The
+dispatch waits for ``transaction.on_commit``, so nothing runs on rollback
 and inside nested atomic blocks the work waits for the outermost commit.
 ``QuerySet.update()`` and ``bulk_create()`` send no signals; call
 :func:`invalidate_for` after them.
@@ -64,7 +64,7 @@ def _on_pre_save(sender: type[models.Model], instance: models.Model, **kwargs: A
         return
     snapshot = instance.__dict__.get(SNAPSHOT_ATTR)
     if instance._state.adding:
-        # Built by hand with a primary key: the post_init snapshot holds the new
+        # Built by hand with a primary key: the post_init snapshot contains the new
         # values, not the stored ones.
         snapshot = None
     missing = [

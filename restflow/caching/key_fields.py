@@ -420,7 +420,7 @@ def request_identity(request: Any) -> str | None:
 
 
 class RequestIdentityKeyField(CacheKeyField):
-    """Who the request speaks for: the user, or a digest of the credential it carries."""
+    """The caller of a request: the user, or a digest of the credential it carries."""
 
     def __init__(self, request_arg: str = "request", *, partition: bool = False) -> None:
         super().__init__(partition, False, sort_lists=False)

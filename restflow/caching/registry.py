@@ -33,7 +33,7 @@ DEFAULT_DISCOVER_MODULES = ("cache_rules", "caching", "views", "api", "services"
 
 
 class SignalType(str, Enum):
-    """What changed the instance: a save, a delete, a many-to-many change or an explicit call."""
+    """The kind of change: a save, a delete, a many-to-many change or an explicit call."""
 
     POST_SAVE = "POST_SAVE"
     POST_DELETE = "POST_DELETE"

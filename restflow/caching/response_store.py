@@ -1,4 +1,4 @@
-"""Which responses may be cached, and how they are stored and rebuilt.
+"""Rules for caching responses, and their stored form.
 
 Shared by ``@cache_response`` and the middleware's route rules.
 """

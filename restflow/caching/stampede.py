@@ -99,7 +99,7 @@ class AsyncSingleFlight:
             except BaseException as exc:
                 if not future.done():
                     future.set_exception(exc)
-                    # Mark it retrieved, so an exception nobody waited for is not logged.
+                    # Mark it retrieved, so asyncio does not log an exception no caller awaited.
                     future.exception()
                 raise
             else:

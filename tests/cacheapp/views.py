@@ -51,7 +51,7 @@ class ProductDetailView(APIView):
 
 
 class BehaviourView(APIView):
-    """Answers as the query string asks, to test which responses are stored."""
+    """Return the status, cookie and headers the query string names, to test what is stored."""
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
