@@ -208,6 +208,7 @@ class FilterSet(serializers.Serializer, metaclass=FilterMetaClass):
         a method or processor is ``async def`` (use :meth:`afilter_queryset`).
         """
         values = self.model_dump()
+        self._rank_ordering = []
         twin = "afilter_queryset"
         for processor in self._options.preprocessors:
             queryset = require_sync(processor(self, queryset), twin)
@@ -232,6 +233,7 @@ class FilterSet(serializers.Serializer, metaclass=FilterMetaClass):
         because neither touches the database.
         """
         values = self.model_dump()
+        self._rank_ordering = []
         for processor in self._options.preprocessors:
             queryset = await maybe_await(processor(self, queryset))
         filters, order_value = self._split(values, ignore)

@@ -50,7 +50,7 @@ def InlineFilterSet(
     annotations: dict[str, Any] = {}
     if model is not None:
         meta["model"] = model
-        if fields is None:
+        if fields is None or fields == "__all__":
             meta["fields"] = "__all__"
         elif isinstance(fields, Mapping):
             meta["fields"] = []

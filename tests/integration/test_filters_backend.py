@@ -125,6 +125,17 @@ def test_convention_ordering_param_read_at_request_time(client, catalog):
     assert get_names(client, "/convention/", {"sort": "-price"})[0] == "Python Cookbook"
 
 
+def test_convention_all_fields(catalog):
+    from rest_framework.request import Request
+
+    class View:
+        filterset_fields = "__all__"
+
+    request = Request(APIRequestFactory().get("/", {"in_stock": "false", "brand": catalog.acme.pk}))
+    result = RestflowFilterBackend().filter_queryset(request, Product.objects.all(), View())
+    assert [product.name for product in result] == ["Puzzle Box"]
+
+
 def test_django_filter_filterset(client, catalog):
     names = get_names(client, "/django-filter/", {"min_price": "15", "in_stock": "true"})
     assert sorted(names) == ["Chess Set", "Python Cookbook", "SQL Basics"]

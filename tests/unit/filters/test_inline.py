@@ -45,6 +45,12 @@ def test_model_without_fields_generates_all():
     assert "slug!" in fields
 
 
+def test_all_string_generates_all():
+    fields = InlineFilterSet(model=Product, fields="__all__")().fields
+    assert "category" in fields
+    assert "price" in fields
+
+
 def test_model_with_dict_fields_generates_no_model_fields():
     fields = InlineFilterSet(model=Product, fields={"name": str})().fields
     assert list(fields) == ["name", "name!"]

@@ -99,6 +99,19 @@ def test_full_text_search_ranks_by_relevance(articles):
 
 
 @on_postgres
+def test_filtering_twice_orders_by_rank_once(articles):
+    from tests.pgapp.models import Article
+
+    class F(FilterSet):
+        search = SearchField(fields=["title"])
+
+    filterset = F(data={"search": "python"})
+    filterset.filter_queryset(Article.objects.all())
+    second = filterset.filter_queryset(Article.objects.all())
+    assert len(second.query.order_by) == 2
+
+
+@on_postgres
 def test_search_config_from_meta(articles):
     class F(FilterSet):
         search = SearchField(fields=["body"])
