@@ -10,6 +10,7 @@ and neighbouring sync-only permissions or throttles share one hop.
 from __future__ import annotations
 
 import inspect
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -23,6 +24,25 @@ from restflow.permissions.hooks import is_async_permission
 from restflow.views.async_helpers import AsyncHelpersMixin
 from restflow.views.helpers import APIViewHelpersMixin
 from restflow.views.postfetch import aperform_post_fetches, perform_post_fetches
+
+logger = logging.getLogger(__name__)
+
+# Component classes already reported as running in a worker thread.
+_REPORTED_FALLBACKS: set[type] = set()
+
+
+def _report_thread_fallback(component: Any, hook: str) -> None:
+    """Log once per class that a sync-only component runs in a worker thread."""
+    cls = type(component)
+    if cls in _REPORTED_FALLBACKS:
+        return
+    _REPORTED_FALLBACKS.add(cls)
+    logger.debug(
+        "%s.%s has no async twin; async views call it in a worker thread",
+        cls.__qualname__,
+        hook,
+    )
+
 
 __all__ = [
     "APIView",
@@ -136,6 +156,7 @@ class AsyncAPIView(AsyncHelpersMixin, APIView):
         if isinstance(authenticator, ForcedAuthentication):
             # The test client's forced user: a stored tuple, no I/O.
             return authenticator.authenticate(request)
+        _report_thread_fallback(authenticator, "authenticate")
         return await sync_to_async(authenticator.authenticate)(request)
 
     async def acheck_permissions(self, request: Request) -> None:
@@ -144,6 +165,7 @@ class AsyncAPIView(AsyncHelpersMixin, APIView):
         permission: Any
         for permission in self.get_permissions():
             if not is_async_permission(permission):
+                _report_thread_fallback(permission, "has_permission")
                 pending.append(permission)
                 continue
             if pending:
@@ -165,6 +187,7 @@ class AsyncAPIView(AsyncHelpersMixin, APIView):
         permission: Any
         for permission in self.get_permissions():
             if not callable(getattr(permission, "ahas_object_permission", None)):
+                _report_thread_fallback(permission, "has_object_permission")
                 pending.append(permission)
                 continue
             if pending:
@@ -196,6 +219,7 @@ class AsyncAPIView(AsyncHelpersMixin, APIView):
         for throttle in self.get_throttles():
             hook = getattr(throttle, "aallow_request", None)
             if hook is None:
+                _report_thread_fallback(throttle, "allow_request")
                 pending.append(throttle)
                 continue
             if not await hook(request, self):

@@ -271,3 +271,24 @@ def test_restflow_stack_page_without_restflow_hops(hops):
     assert len(response.data["results"]) == 50
     assert response.data["results"][0]["category_name"] == "Lamps"
     assert _restflow_hops(hops) == []
+
+
+@run_async
+async def test_thread_fallback_logged_once_per_class(caplog):
+    import logging
+
+    from restflow.views import views as views_module
+
+    views_module._REPORTED_FALLBACKS.discard(SyncOnlyPermission)
+    with caplog.at_level(logging.DEBUG, logger="restflow.views.views"):
+        for _ in range(3):
+            await MixedView.as_view()(factory.get("/", HTTP_X_USER="ada", HTTP_X_ALLOW="yes"))
+    messages = [
+        record.getMessage()
+        for record in caplog.records
+        if "SyncOnlyPermission.has_permission" in record.getMessage()
+    ]
+    assert messages == [
+        "SyncOnlyPermission.has_permission has no async twin; "
+        "async views call it in a worker thread"
+    ]
