@@ -160,8 +160,10 @@ def check_wiring(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
         messages.append(
             Warning(
                 f'{SETTING_NAME}["EXCEPTIONS"] is set, but REST_FRAMEWORK["EXCEPTION_HANDLER"] '
-                f"is {handler!r}, so errors raised in DRF views do not use the envelope.",
-                hint=f'Set REST_FRAMEWORK["EXCEPTION_HANDLER"] = {HANDLER_PATH!r}.',
+                f"is {handler!r}. Unless that handler calls {HANDLER_PATH}, errors raised "
+                "in DRF views do not use the envelope.",
+                hint=f'Set REST_FRAMEWORK["EXCEPTION_HANDLER"] = {HANDLER_PATH!r}, or add '
+                '"restflow.W021" to SILENCED_SYSTEM_CHECKS if your handler calls it.',
                 id="restflow.W021",
             )
         )
@@ -199,6 +201,6 @@ def register_checks() -> None:
         register(check, TAG)
     register(check_deploy, TAG, deploy=True)
     import restflow.authentication.checks  # noqa: F401 - registers the JWT checks (E05x/W05x)
+    from restflow.filters import checks as _filters  # noqa: F401 - W080/W081 checks
     from restflow.pagination import checks as _pagination  # noqa: F401 - W090 check
     from restflow.throttling import checks as _throttling  # noqa: F401 - E07x/W07x checks
-    from restflow.filters import checks as _filters  # noqa: F401 - W080/W081 checks
