@@ -25,6 +25,7 @@ from rest_framework.utils.encoders import JSONEncoder
 
 from restflow.responses.bridge import ThreadedIterator, aclose_quietly, iterate_in_loop
 from restflow.responses.events import KEEPALIVE_FRAME, SSEEvent, format_sse, reject_control_chars
+from restflow.responses.gzip import unbuffered_gzip
 
 __all__ = [
     "BaseStreamingResponse",
@@ -215,6 +216,10 @@ class BaseStreamingResponse(StreamingHttpResponse):
         )
 
     # --- serving --------------------------------------------------------------
+
+    def _set_streaming_content(self, value: Any) -> None:
+        # GZipMiddleware replaces the content with its compressing generator.
+        super()._set_streaming_content(unbuffered_gzip(value))  # type: ignore[misc]
 
     def __iter__(self) -> Iterator[bytes]:
         """Stream to a sync server (WSGI); an async stream runs on a private event loop."""

@@ -143,7 +143,7 @@ def test_failure_propagates_and_is_logged(tmp_path, caplog):
 
 @override_settings(MIDDLEWARE=["django.middleware.gzip.GZipMiddleware"])
 def test_gzip_chunks_flushed_per_item(tmp_path):
-    import zlib
+    from tests.integration.test_streaming_live import GzipStream
 
     gate = tmp_path / "gate"
     params = {"count": 2, "block_at": 1, "gate": str(gate), "record": str(tmp_path)}
@@ -152,13 +152,13 @@ def test_gzip_chunks_flushed_per_item(tmp_path):
         exchange = ASGIExchange("/stream/async/ndjson/", params, {"Accept-Encoding": "gzip"})
         task = exchange.start()
         start = await asyncio.wait_for(exchange.messages.get(), 20)
-        decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        decompressor = GzipStream()
         text = b""
         while b"\n" not in text:
             message = await asyncio.wait_for(exchange.messages.get(), 20)
-            text += decompressor.decompress(message.get("body", b""))
+            text += decompressor(message.get("body", b""))
         gate.write_text("open")
-        text += decompressor.decompress(await exchange.read_rest()) + decompressor.flush()
+        text += decompressor(await exchange.read_rest()) + decompressor.flush()
         await task
         return start, text
 
