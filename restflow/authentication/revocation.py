@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
+import time
 
 from restflow.authentication.blacklist.base import BlacklistBackend
 from restflow.authentication.errors import BlacklistStoreError, BlacklistUnavailable
@@ -57,15 +59,34 @@ def _record_until(exp: int) -> int:
     return int(exp) + math.ceil(get_leeway()) + 1
 
 
+# While the store is down every request fails the same way, so the warning is
+# logged at most once per interval with the count of the repeats it stands for.
+_WARNING_INTERVAL = 30.0
+_warning_state = {"last": 0.0, "suppressed": 0}
+_warning_lock = threading.Lock()
+
+
 def _store_failed(action: str, token: Token, exc: BlacklistStoreError, *, may_open: bool) -> bool:
     fail_open = may_open and bool(get_jwt_settings().BLACKLIST_FAIL_OPEN)
-    logger.warning(
-        "JWT blacklist store unreachable while %s token jti=%s (%s); failing %s.",
-        action,
-        token.jti,
-        exc,
-        "open" if fail_open else "closed",
-    )
+    now = time.monotonic()
+    with _warning_lock:
+        due = now - _warning_state["last"] >= _WARNING_INTERVAL
+        if due:
+            repeats = int(_warning_state["suppressed"])
+            _warning_state["last"] = now
+            _warning_state["suppressed"] = 0
+        else:
+            _warning_state["suppressed"] += 1
+    if due:
+        logger.warning(
+            "JWT blacklist store unreachable while %s token jti=%s (%s); failing %s. "
+            "%d similar failure(s) since the last warning.",
+            action,
+            token.jti,
+            exc,
+            "open" if fail_open else "closed",
+            repeats,
+        )
     if not fail_open:
         raise BlacklistUnavailable() from exc
     return False

@@ -276,6 +276,15 @@ def test_logout_with_access_token(jwt_settings, user, client):
     assert error_code(response) == "invalid_token"
 
 
+@pytest.fixture
+def fresh_warnings():
+    """Let the next store failure log its warning, whatever earlier tests logged."""
+    from restflow.authentication import revocation
+
+    revocation._warning_state.update(last=0.0, suppressed=0)
+    return revocation._warning_state
+
+
 def unreachable_store() -> RedisBlacklistBackend:
     return RedisBlacklistBackend(url=f"redis://127.0.0.1:{free_port()}/0", socket_timeout=0.2)
 
@@ -292,7 +301,7 @@ def test_store_down_fails_closed(jwt_settings, user, client):
     assert error_code(me) == "service_unavailable"
 
 
-def test_store_down_fail_open(jwt_settings, user, client, caplog):
+def test_store_down_fail_open(jwt_settings, user, client, caplog, fresh_warnings):
     pair = obtain(client).json()
     jwt_settings(BLACKLIST_BACKEND=unreachable_store(), BLACKLIST_FAIL_OPEN=True)
     with caplog.at_level("WARNING", logger="restflow.authentication"):
@@ -303,6 +312,26 @@ def test_store_down_fail_open(jwt_settings, user, client, caplog):
     assert me.status_code == 200
     assert any("failing open" in record.getMessage() for record in caplog.records)
     assert all(pair["access"] not in record.getMessage() for record in caplog.records)
+
+
+def test_store_down_warning_is_rate_limited(jwt_settings, user, client, caplog, fresh_warnings):
+    pair = obtain(client).json()
+    jwt_settings(BLACKLIST_BACKEND=unreachable_store())
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {pair['access']}")
+    with caplog.at_level("WARNING", logger="restflow.authentication"):
+        for _ in range(3):
+            assert client.get(ME).status_code == 503
+    warnings = [r for r in caplog.records if "unreachable" in r.getMessage()]
+    assert len(warnings) == 1
+    assert fresh_warnings["suppressed"] == 2
+    # Once the interval has passed, the next warning counts the repeats.
+    fresh_warnings["last"] = 0.0
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="restflow.authentication"):
+        client.get(ME)
+    warnings = [r.getMessage() for r in caplog.records if "unreachable" in r.getMessage()]
+    assert len(warnings) == 1
+    assert "2 similar failure(s)" in warnings[0]
 
 
 def test_logout_store_down_503(jwt_settings, user, client):
