@@ -14,6 +14,7 @@ or row, so the output is DRF's output.
 from __future__ import annotations
 
 import datetime
+import decimal
 import functools
 import operator
 import threading
@@ -37,6 +38,7 @@ INT = "int"
 FLOAT = "float"
 BOOL = "bool"
 DATETIME_ISO = "datetime_iso"
+DECIMAL_STR = "decimal_str"
 CALL = "call"
 PK = "pk"
 METHOD = "method"
@@ -134,6 +136,31 @@ def _datetime_timezone(field: serializers.DateTimeField) -> tuple[bool, Any]:
     return zone is not None, zone
 
 
+def _decimal_options(field: serializers.DecimalField) -> tuple[Any, ...] | None:
+    # The exponent and context DRF's quantize() builds per call, built once.
+    # Only the plain string output qualifies: localize and normalize_output
+    # take DRF's path.
+    if not _inherits(field, serializers.DecimalField, "to_representation", "quantize"):
+        return None
+    coerce = getattr(field, "coerce_to_string", api_settings.COERCE_DECIMAL_TO_STRING)
+    if not coerce or field.localize or getattr(field, "normalize_output", False):
+        return None
+    if field.decimal_places is None:
+        return None
+    context = decimal.getcontext().copy()
+    if field.max_digits is not None:
+        context.prec = field.max_digits
+    return decimal.Decimal(".1") ** field.decimal_places, field.rounding, context
+
+
+def _big_integer_as_int(field: serializers.Field) -> bool:
+    # DRF 3.16+ has BigIntegerField, which may render as a string.
+    big_integer = getattr(serializers, "BigIntegerField", None)
+    if big_integer is None or not _inherits(field, big_integer, "to_representation"):
+        return False
+    return not getattr(field, "coerce_to_string", api_settings.COERCE_BIGINT_TO_STRING)
+
+
 def _classify(
     serializer: serializers.Serializer,
     field: serializers.Field,
@@ -187,8 +214,14 @@ def _classify(
         return BOOL, getter, None
     if _inherits(field, serializers.IntegerField, "to_representation"):
         return INT, getter, None
+    if for_list and _big_integer_as_int(field):
+        return INT, getter, None
     if _inherits(field, serializers.FloatField, "to_representation"):
         return FLOAT, getter, None
+    if for_list and isinstance(field, serializers.DecimalField):
+        options = _decimal_options(field)
+        if options is not None:
+            return DECIMAL_STR, getter, options
     if for_list and isinstance(field, serializers.DateTimeField):
         usable, zone = _datetime_timezone(field)
         if usable:
@@ -241,6 +274,18 @@ def _code_for(kind: str, i: int) -> list[str]:
             "            else:",
             f"                generic(ret, f{i}, inst)",
         ]
+    elif kind == DECIMAL_STR:
+        body += [
+            "            elif type(v) is decimal_type:",
+            "                try:",
+            f"                    q = v.quantize(x{i}[0], rounding=x{i}[1], context=x{i}[2])",
+            "                except Exception:",
+            f"                    generic(ret, f{i}, inst)",
+            "                else:",
+            f"                    ret[n{i}] = format(q, 'f')",
+            "            else:",
+            f"                generic(ret, f{i}, inst)",
+        ]
     elif kind == CALL:
         body += [
             "            elif callable(v):",
@@ -285,6 +330,7 @@ def _row_factory(kinds: tuple[str, ...]) -> Callable[..., Callable[[Any], dict[s
     lines += ["        return ret", "    return row"]
     namespace: dict[str, Any] = {
         "datetime_type": datetime.datetime,
+        "decimal_type": decimal.Decimal,
         # tzinfo classes whose utcoffset() is never None, so a datetime
         # carrying one is aware; other tzinfo classes take DRF's path.
         "fixed_aware": frozenset({datetime.timezone, zoneinfo.ZoneInfo}),

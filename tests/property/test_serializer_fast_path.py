@@ -120,6 +120,12 @@ def build_serializer(base: type, owner_base: type) -> type:
 DRFSpecimen = build_serializer(drf.ModelSerializer, drf.ModelSerializer)
 RestflowSpecimen = build_serializer(ModelSerializer, ModelSerializer)
 
+# Model fields only: an error raised by one field must not be masked by the
+# same error from a declared field later in the row.
+_plain_meta = type("Meta", (), {"model": Specimen, "fields": MODEL_FIELDS})
+DRFPlainSpecimen = type("DRFPlainSpecimen", (drf.ModelSerializer,), {"Meta": _plain_meta})
+RestflowPlainSpecimen = type("RestflowPlainSpecimen", (ModelSerializer,), {"Meta": _plain_meta})
+
 aware_zones = st.sampled_from(
     [
         datetime.timezone.utc,
@@ -177,6 +183,7 @@ def specimens(draw):
         amount=draw(
             st.one_of(
                 st.decimals(min_value=-(10**8), max_value=10**8, places=3, allow_nan=False),
+                st.decimals(min_value=-(10**13), max_value=10**13, places=5, allow_nan=False),
                 st.integers(-1000, 1000),
                 st.none(),
             )
@@ -208,6 +215,7 @@ settings_choices = st.sampled_from(
         {"DATETIME_FORMAT": "%Y-%m-%dT%H:%M:%S%z"},
         {"DATETIME_FORMAT": None},
         {"UNICODE_JSON": False, "COERCE_DECIMAL_TO_STRING": True},
+        {"COERCE_BIGINT_TO_STRING": True},
     ]
 )
 
@@ -241,7 +249,10 @@ def test_fast_path_equals_drf(rows, rest_settings, current_zone, use_tz, localiz
         with context:
             expected = outcome(DRFSpecimen, rows)
             actual = outcome(RestflowSpecimen, rows)
+            expected_plain = outcome(DRFPlainSpecimen, rows)
+            actual_plain = outcome(RestflowPlainSpecimen, rows)
     assert actual == expected
+    assert actual_plain == expected_plain
 
 
 def represent_twice(serializer_class, rows):
@@ -271,7 +282,9 @@ def test_plan_uses_fast_kinds_for_model_fields():
     assert kinds["ratio"] == "float"
     assert kinds["flag"] == "bool"
     assert kinds["created"] == "datetime_iso"
-    assert kinds["amount"] == "call"
+    assert kinds["amount"] == "decimal_str"
+    assert kinds["amount_plain"] == "call"
+    assert kinds["amount_local"] == "call"
     assert kinds["owner"] == "pk"
     assert kinds["owner_name"] == "str"
     assert kinds["owner_detail"] == "nested"
