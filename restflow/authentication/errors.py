@@ -17,7 +17,7 @@ class KeySettingsError(TokenError):
 
 
 class BlacklistStoreError(Exception):
-    """A blacklist store could not be reached or failed to answer."""
+    """A blacklist store could not be reached or returned an error."""
 
 
 class BlacklistUnavailable(APIException):

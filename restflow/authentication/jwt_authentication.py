@@ -84,9 +84,10 @@ class JWTAuthentication(BaseAuthentication):
     """Authenticate ``Authorization: Bearer <access token>`` requests.
 
     Returns ``(user, AccessToken)``. A header with another scheme returns
-    None so the next authenticator runs; a malformed header or a token that
-    is invalid, expired, blacklisted, or whose user is gone, inactive or
-    has changed password fails with a 401 whose ``code`` names the reason.
+    None so the next authenticator runs. A malformed header fails with a
+    401, and so does a token that is invalid, expired or blacklisted, or
+    whose user is gone, inactive or has changed password; the ``code`` of
+    the 401 names the reason.
     Works on plain sync DRF views (``authenticate``) and on async views
     (``aauthenticate``, with no thread hop when the blacklist store is
     async-capable).

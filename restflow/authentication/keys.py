@@ -76,7 +76,7 @@ def validate_signing_key_shape(algorithm: str, key: Any) -> None:
     is_text = isinstance(key, (str, bytes))
     if algorithm in HMAC_ALGORITHMS and is_text and "-----BEGIN " in _as_text(key):
         raise KeySettingsError(
-            f"{setting_path('JWT', 'SIGNING_KEY')} holds a PEM key, but "
+            f"{setting_path('JWT', 'SIGNING_KEY')} contains a PEM key, but "
             f"{setting_path('JWT', 'ALGORITHM')} = {algorithm!r} is an HMAC algorithm. "
             "Use a random secret for HS*, or switch to an asymmetric algorithm such as RS256."
         )
@@ -202,7 +202,7 @@ def _build_key_ring() -> KeyRing:
         for jwk in extra["keys"]:
             if not isinstance(jwk, Mapping):
                 raise KeySettingsError(
-                    f"{setting_path('JWT', 'VERIFYING_KEYS')} is a JWKS whose 'keys' list holds "
+                    f"{setting_path('JWT', 'VERIFYING_KEYS')} is a JWKS whose 'keys' list contains "
                     f"{jwk!r}; each entry must be a JWK dict."
                 )
             key = _jwk_key(jwk, algorithm)

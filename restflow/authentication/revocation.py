@@ -60,7 +60,7 @@ def _record_until(exp: int) -> int:
 
 
 # While the store is down every request fails the same way, so the warning is
-# logged at most once per interval with the count of the repeats it stands for.
+# logged at most once per interval, with the number of failures it replaces.
 _WARNING_INTERVAL = 30.0
 _warning_state = {"last": 0.0, "suppressed": 0}
 _warning_lock = threading.Lock()

@@ -14,11 +14,12 @@ __all__ = ["BlacklistBackend", "BlacklistStoreError"]
 class BlacklistBackend:
     """Records revoked token ids (``jti``) until the token expires.
 
-    A store implements the sync methods, the async ones, or both; this base
-    class supplies the missing side (the async side through a thread, the
-    sync side through ``async_to_sync``, which must not run on an event
-    loop). Override the async methods too when the store has a native async
-    client, so async views make no thread hop.
+    A store implements the sync methods, the async ones, or both, and this
+    base class supplies the missing side. The async side runs the sync one
+    in a thread; the sync side runs the async one through ``async_to_sync``,
+    so it must not be called on an event loop. Override the async methods
+    too when the store has a native async client, so async views make no
+    thread hop.
 
     Every method raises :class:`BlacklistStoreError` when the store cannot
     be reached; the caller decides between failing closed and failing open
@@ -50,8 +51,8 @@ class BlacklistBackend:
     def any_blacklisted(self, jtis: Sequence[str]) -> bool:
         """Return True when any of ``jtis`` is recorded.
 
-        The default asks :meth:`is_blacklisted` once per id; stores that
-        can answer in one round trip override it.
+        The default calls :meth:`is_blacklisted` once per id. Stores that
+        can check several ids in one round trip override it.
         """
         return any(self.is_blacklisted(jti) for jti in jtis if jti)
 
