@@ -27,7 +27,7 @@ def check_default_pagination(app_configs: Any = None, **kwargs: Any) -> list[Che
     None turns pagination off in DRF's and restflow's paginators.
     """
     try:
-        paginator_class = api_settings.DEFAULT_PAGINATION_CLASS
+        paginator_class: Any = api_settings.DEFAULT_PAGINATION_CLASS
     except ImportError:
         return []  # DRF reports the unimportable path itself.
     if paginator_class is None or _page_size_of(paginator_class) is not None:

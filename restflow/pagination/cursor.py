@@ -28,6 +28,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.utils.urls import replace_query_param
 
+from restflow.pagination import sequences
 from restflow.pagination.pagination import BasePagination, SettingDefault, aslice_items
 
 __all__ = ["CursorPagination", "OrderingKey"]
@@ -91,6 +92,17 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"non-finite number {name} in a cursor")
 
 
+def _sequence_tiebreak(rows: list[Any]) -> str | None:
+    # Model instances have ``pk`` and API dicts usually ``id``: either makes
+    # the ordering unique. Without one, rows that tie may repeat or be skipped.
+    if not rows:
+        return None
+    first = rows[0]
+    if isinstance(first, dict):
+        return "id" if "id" in first else None
+    return "pk" if hasattr(first, "pk") else None
+
+
 def _row_value(row: Any, name: str) -> Any:
     if isinstance(row, dict):
         return row.get(name)
@@ -105,7 +117,8 @@ class CursorPagination(BasePagination, drf_pagination.CursorPagination):
     position and no offset is needed. NULLs sort as greater than every value
     (last ascending, first descending, PostgreSQL's default). A cursor that
     cannot be decoded, has the wrong number of values, or holds a value of the
-    wrong type gives a 404 ``not_found`` envelope. Works on QuerySets only.
+    wrong type gives a 404 ``not_found`` envelope. A list or tuple is paged in
+    memory with the same rules, using ``pk`` or an ``id`` key as the tiebreak.
     """
 
     page_size = SettingDefault("PAGE_SIZE")
@@ -231,11 +244,6 @@ class CursorPagination(BasePagination, drf_pagination.CursorPagination):
     # --- paging -------------------------------------------------------------
 
     def _plan(self, queryset: Any, request: Request, view: Any) -> QuerySet[Any] | None:
-        if not isinstance(queryset, QuerySet):
-            raise TypeError(
-                f"{type(self).__name__} pages QuerySets only, not {type(queryset).__name__}; "
-                "use PageNumberPagination or FastPageNumberPagination for lists."
-            )
         self.request = request
         self.page_size = self.get_page_size(request)
         if not self.page_size:
@@ -279,9 +287,41 @@ class CursorPagination(BasePagination, drf_pagination.CursorPagination):
         )
         return rows
 
+    def _paginate_sequence(self, items: Any, request: Request) -> list[Any] | None:
+        """Page a list or tuple in memory, with the same cursors as the SQL path."""
+        self.request = request
+        self.page_size = self.get_page_size(request)
+        if not self.page_size:
+            return None
+        self.base_url = request.build_absolute_uri()
+        rows = list(items)
+        ordering = (self.ordering,) if isinstance(self.ordering, str) else tuple(self.ordering)
+        keys = [OrderingKey(item.lstrip("-"), item.startswith("-"), True) for item in ordering]
+        tiebreak = _sequence_tiebreak(rows)
+        if tiebreak and not any(key.name in ("pk", "id") for key in keys):
+            keys.append(OrderingKey(tiebreak, keys[-1].descending if keys else False, True))
+        self.keys = keys
+        self.current_cursor = self.decode_cursor(request)
+        reverse = self.current_cursor is not None and self.current_cursor.reverse
+
+        names = [key.name for key in keys]
+        directions = [key.descending != reverse for key in keys]
+        try:
+            rows = sequences.sort_rows(rows, names, directions)
+            if self.current_cursor is not None:
+                if len(self.current_cursor.position) != len(keys):
+                    raise ValueError("wrong number of cursor values")
+                position = sequences.coerce_position(rows, names, self.current_cursor.position)
+                rows = sequences.rows_after(rows, names, directions, position)
+        except (ValueError, TypeError, AttributeError, decimal.InvalidOperation):
+            raise NotFound(self.invalid_cursor_message)
+        return self._finish(rows[: self.page_size + 1])
+
     def paginate_queryset(
         self, queryset: Any, request: Request, view: Any = None
     ) -> list[Any] | None:
+        if not isinstance(queryset, QuerySet):
+            return self._paginate_sequence(queryset, request)
         planned = self._plan(queryset, request, view)
         if planned is None:
             return None
@@ -290,6 +330,8 @@ class CursorPagination(BasePagination, drf_pagination.CursorPagination):
     async def apaginate_queryset(
         self, queryset: Any, request: Request, view: Any = None
     ) -> list[Any] | None:
+        if not isinstance(queryset, QuerySet):
+            return self._paginate_sequence(queryset, request)
         planned = self._plan(queryset, request, view)
         if planned is None:
             return None

@@ -158,10 +158,62 @@ def test_sql_uses_nested_seek():
     assert "ORDER BY " + f"{price} DESC, {pk} DESC" in where
 
 
-def test_cursor_rejects_lists():
-    request = Request(factory.get("/"))
-    with pytest.raises(TypeError, match="QuerySets only"):
-        paginator_class("price")().paginate_queryset([1, 2], request)
+def fetch_list(paginator_cls, rows, url, use_async):
+    request = Request(factory.get(url))
+    paginator = paginator_cls()
+    if use_async:
+        page = async_to_sync(paginator.apaginate_queryset)(rows, request)
+    else:
+        page = paginator.paginate_queryset(rows, request)
+    return page, paginator.get_next_link(), paginator.get_previous_link()
+
+
+@pytest.mark.parametrize("use_async", [False, True])
+@pytest.mark.parametrize("ordering", ["price", "-price"])
+def test_lists_page_like_querysets(gadgets, ordering, use_async):
+    rows = [
+        {"id": gadget.pk, "name": gadget.name, "price": gadget.price}
+        for gadget in reversed(gadgets)
+    ]
+    paginator_cls = paginator_class(ordering)
+    pages, url = [], "/"
+    while url:
+        page, next_link, _ = fetch_list(paginator_cls, rows, url, use_async)
+        pages.append([row["name"] for row in page])
+        url = local(next_link) if next_link else None
+    assert [name for page in pages for name in page] == expected_order(
+        gadgets, ordering.startswith("-")
+    )
+
+    # Back from the last page with previous links.
+    url = "/"
+    for _ in range(len(pages) - 1):
+        _, next_link, _ = fetch_list(paginator_cls, rows, url, use_async)
+        url = local(next_link)
+    page, _, previous_link = fetch_list(paginator_cls, rows, url, use_async)
+    backward = [[row["name"] for row in page]]
+    while previous_link:
+        page, _, previous_link = fetch_list(paginator_cls, rows, local(previous_link), use_async)
+        backward.append([row["name"] for row in page])
+    assert list(reversed(backward)) == pages
+
+
+@pytest.mark.parametrize("use_async", [False, True])
+def test_list_of_model_instances(gadgets, use_async):
+    page, next_link, _ = fetch_list(paginator_class("rank"), list(gadgets), "/", use_async)
+    assert [gadget.rank for gadget in page] == [0, 1, 2]
+    page, _, _ = fetch_list(paginator_class("rank"), list(gadgets), local(next_link), use_async)
+    assert [gadget.rank for gadget in page] == [3, 4, 5]
+
+
+@pytest.mark.parametrize("position", ['["cheap",1]', '["1.00"]', "[true,1]", "[[1],1]"])
+def test_list_cursor_of_wrong_type_is_not_found(gadgets, position):
+    import base64
+
+    rows = [{"id": gadget.pk, "price": gadget.price} for gadget in gadgets]
+    token = base64.b64encode(f"r=0&p={position}".encode()).decode()
+    with pytest.raises(NotFound):
+        fetch_list(paginator_class("price"), rows, f"/?cursor={token}", False)
 
 
 @pytest.mark.parametrize("position", ["[null,1e999]", "[NaN,1]", '["1.00",Infinity]'])
