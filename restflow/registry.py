@@ -179,7 +179,9 @@ class Registry(Generic[T]):
         try:
             base = self.base
         except ImportError as exc:  # pragma: no cover - a packaging fault, not user input
-            raise ComponentError(self, spec, f"the base class could not be imported ({exc}).")
+            raise ComponentError(
+                self, spec, f"the base class could not be imported ({exc})."
+            ) from exc
         if not issubclass(cls, base):
             raise ComponentError(
                 self,
