@@ -362,6 +362,42 @@ class KeyConstructor(metaclass=KeyConstructorMeta):
             else:
                 await wrapper.ainvalidate_all()
 
+    @classmethod
+    def delete_previous_versions(cls, cache_alias: str | None = None) -> int | None:
+        """Delete the stored entries of this namespace's versions below ``Meta.version``.
+
+        Entries of older versions are never read (the version is part of
+        every key), so this only frees memory. Returns the number deleted,
+        or ``None`` when the adapter cannot list keys (they then expire by
+        their TTL). Raises ``ValueError`` without a namespace, because every
+        constructor without one shares the empty namespace.
+        """
+        from restflow.caching.backends import get_backend
+
+        namespace = cls()._namespace_for_versions()
+        backend = get_backend(cache_alias)
+        if not backend.supports_reclaim:
+            return None
+        deleted = 0
+        for version in range(1, int(cls._meta["version"])):
+            deleted += int(backend.reclaim_pattern(f"rf:{namespace}:*:v{version}"))
+        return deleted
+
+    @classmethod
+    async def adelete_previous_versions(cls, cache_alias: str | None = None) -> int | None:
+        """Async twin of :meth:`delete_previous_versions`."""
+        from asgiref.sync import sync_to_async
+
+        return await sync_to_async(cls.delete_previous_versions)(cache_alias)
+
+    def _namespace_for_versions(self) -> str:
+        if not self.namespace:
+            raise ValueError(
+                f"{type(self).__name__} has no Meta.namespace; delete_previous_versions() would "
+                "reach every constructor without one. Set a namespace first."
+            )
+        return self.namespace_token()
+
 
 class DefaultKeyConstructor(KeyConstructor):
     """Key every argument of the call except ``self`` and ``cls``."""

@@ -147,6 +147,10 @@ class BaseCacheBackend:
         self.cache.set(generation_key(prefix), new_generation(), timeout=None)
         logger.info("Wiped cache scope %s in cache %r", prefix, self.alias)
 
+    def reclaim_pattern(self, pattern: str) -> int | None:
+        """Delete stored keys matching a glob over restflow keys; ``None`` when unsupported."""
+        return None
+
     def reclaim(self, prefix: str) -> int | None:
         """Delete the stored entries under ``prefix``; ``None`` when the backend cannot."""
         return None

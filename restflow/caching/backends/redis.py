@@ -57,18 +57,23 @@ class RedisCacheBackend(BaseCacheBackend):
 
     def reclaim(self, prefix: str) -> int:
         """Delete every stored key under ``prefix`` with SCAN and UNLINK; return the count."""
-        client = self._client()
-        redis = client.get_client(write=True)
+        deleted = self.reclaim_pattern(prefix)
+        logger.info("Deleted %d stale cache entries under %s", deleted, prefix)
+        return deleted
+
+    def reclaim_pattern(self, pattern: str) -> int:
+        """Delete every stored key matching the restflow glob ``pattern``; return the count."""
+        redis = self._client().get_client(write=True)
         deleted = 0
         batch: list[Any] = []
-        for key in redis.scan_iter(match=self._pattern(prefix), count=self.batch_size):
+        match = str(self._client().make_pattern(pattern + ":*"))
+        for key in redis.scan_iter(match=match, count=self.batch_size):
             batch.append(key)
             if len(batch) >= self.batch_size:
                 deleted += int(redis.unlink(*batch))
                 batch.clear()
         if batch:
             deleted += int(redis.unlink(*batch))
-        logger.info("Deleted %d stale cache entries under %s", deleted, prefix)
         return deleted
 
     def wipe(self, scope: Any) -> None:

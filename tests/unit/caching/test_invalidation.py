@@ -328,3 +328,17 @@ def test_unknown_dispatcher_falls_back_to_inline_with_a_warning(make_product, ca
         product.save()
     assert price.get_cache_only(product.pk) is CACHE_MISSING
     assert any("no_such_dispatcher" in record.getMessage() for record in caplog.records)
+
+
+async def test_ainvalidate_for_after_update(make_product):
+    from asgiref.sync import sync_to_async
+    from catalog.models import Product
+
+    from restflow.caching import ainvalidate_for
+
+    product = await sync_to_async(make_product)()
+    price, _ = product_price_cache()
+    await sync_to_async(price)(product.pk)
+    await Product.objects.filter(pk=product.pk).aupdate(price=Decimal("70.00"))
+    await ainvalidate_for(Product, [product], fields=["price"])
+    assert await sync_to_async(price)(product.pk) == "70.00"

@@ -115,3 +115,32 @@ def test_cache_outage_serves_computed_values_and_logs_once(private_redis, caplog
         warnings = [r for r in caplog.records if "failed to" in r.getMessage()]
         assert len(warnings) == 1
         assert "flaky" in warnings[0].getMessage()
+
+
+@override_settings(RESTFLOW_SETTINGS=REDIS_ADAPTER)
+def test_delete_previous_versions_frees_old_entries():
+    class VersionOne(KeyConstructor):
+        member = ArgsKeyField("member_id")
+
+        class Meta:
+            namespace = "versions-redis"
+            version = 1
+
+    class VersionTwo(VersionOne):
+        class Meta:
+            version = 2
+
+    @cache_result(VersionOne, ttl=60)
+    def old(member_id):
+        return member_id
+
+    @cache_result(VersionTwo, ttl=60)
+    def new(member_id):
+        return member_id
+
+    old(1)
+    old(2)
+    new(1)
+    assert VersionTwo.delete_previous_versions() == 2
+    assert old.get_cache_only(1) is CACHE_MISSING
+    assert new.get_cache_only(1) == 1
