@@ -3,8 +3,8 @@
 DRF copies ``DEFAULT_PERMISSION_CLASSES`` and ``DEFAULT_PAGINATION_CLASS``
 into ``APIView`` and ``GenericAPIView`` class attributes when its modules are
 first imported, so ``override_settings`` cannot switch them on for plain DRF
-views. A project names them in settings.py before DRF is imported; this file
-does the same by running its tests again in a new process whose settings
+views. A project names them in settings.py before DRF is imported. This file
+does the same: it runs its tests again in a new process whose settings
 module sets the defaults from the start.
 """
 
