@@ -13,6 +13,7 @@ from django.utils.decorators import classonlymethod
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import generics as drf_generics
 from rest_framework import viewsets as drf_viewsets
+from rest_framework.decorators import MethodMapper
 from rest_framework.request import Request
 
 from restflow.views.generics import AsyncGenericAPIView
@@ -89,9 +90,12 @@ class ActionConfig:
 def _known_actions(cls: type) -> set[str]:
     known = {name for name in _STANDARD_ACTIONS if callable(getattr(cls, name, None))}
     known.add("metadata")
-    get_extra_actions = getattr(cls, "get_extra_actions", None)
-    if get_extra_actions is not None:
-        known.update(action.__name__ for action in get_extra_actions())
+    # Scan the class dicts rather than call DRF's get_extra_actions(), whose
+    # getmembers() would evaluate every attribute, settings descriptors included.
+    for klass in cls.__mro__:
+        for name, member in vars(klass).items():
+            if isinstance(getattr(member, "mapping", None), MethodMapper):
+                known.add(name)
     return known
 
 
