@@ -24,12 +24,15 @@ from restflow.registry import REGISTRIES, ComponentError, Registry
 from restflow.settings import DEFAULTS, SETTING_NAME, validate_user_settings
 
 __all__ = [
+    "W020",
+    "W022",
     "check_components",
     "check_deploy",
     "check_settings",
     "check_wiring",
     "register_checks",
     "requires_valid_settings",
+    "w021",
 ]
 
 TAG = "restflow"
@@ -37,6 +40,33 @@ TAG = "restflow"
 CheckFunction = Callable[..., list[CheckMessage]]
 MIDDLEWARE_PATH = "restflow.middleware.RestflowMiddleware"
 HANDLER_PATH = "restflow.exceptions.exception_handler"
+
+
+W020 = Warning(
+    f'{SETTING_NAME}["MIDDLEWARE"] is set, but {MIDDLEWARE_PATH} is not in MIDDLEWARE, '
+    "so the request id and envelope settings have no effect.",
+    hint=f"Add {MIDDLEWARE_PATH!r} as the first entry of MIDDLEWARE.",
+    id="restflow.W020",
+)
+
+W022 = Warning(
+    f'{SETTING_NAME}["EXCEPTIONS"]["EXPOSE_INTERNAL_ERRORS"] is True, so 500 responses '
+    "show exception messages and tracebacks to every client.",
+    hint="Remove the key (it then follows DEBUG) or set it to False in production.",
+    id="restflow.W022",
+)
+
+
+def w021(handler: Any) -> Warning:
+    """Return the W021 warning for a ``REST_FRAMEWORK["EXCEPTION_HANDLER"]`` of ``handler``."""
+    return Warning(
+        f'{SETTING_NAME}["EXCEPTIONS"] is set, but REST_FRAMEWORK["EXCEPTION_HANDLER"] is '
+        f"{handler!r}. Unless that handler calls {HANDLER_PATH}, errors raised in DRF views "
+        "do not use the envelope.",
+        hint=f'Set REST_FRAMEWORK["EXCEPTION_HANDLER"] = {HANDLER_PATH!r}, or add '
+        '"restflow.W021" to SILENCED_SYSTEM_CHECKS if your handler calls it.',
+        id="restflow.W021",
+    )
 
 
 def _user_settings() -> Any:
@@ -144,29 +174,13 @@ def check_wiring(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     messages: list[CheckMessage] = []
     middleware = list(getattr(settings, "MIDDLEWARE", None) or [])
     if "MIDDLEWARE" in user and MIDDLEWARE_PATH not in middleware:
-        messages.append(
-            Warning(
-                f'{SETTING_NAME}["MIDDLEWARE"] is set, but {MIDDLEWARE_PATH} is not in '
-                "MIDDLEWARE, so the request id and envelope settings have no effect.",
-                hint=f"Add {MIDDLEWARE_PATH!r} as the first entry of MIDDLEWARE.",
-                id="restflow.W020",
-            )
-        )
+        messages.append(W020)
     rest_framework = getattr(settings, "REST_FRAMEWORK", None) or {}
     handler = (
         rest_framework.get("EXCEPTION_HANDLER") if isinstance(rest_framework, Mapping) else None
     )
     if "EXCEPTIONS" in user and handler != HANDLER_PATH:
-        messages.append(
-            Warning(
-                f'{SETTING_NAME}["EXCEPTIONS"] is set, but REST_FRAMEWORK["EXCEPTION_HANDLER"] '
-                f"is {handler!r}. Unless that handler calls {HANDLER_PATH}, errors raised "
-                "in DRF views do not use the envelope.",
-                hint=f'Set REST_FRAMEWORK["EXCEPTION_HANDLER"] = {HANDLER_PATH!r}, or add '
-                '"restflow.W021" to SILENCED_SYSTEM_CHECKS if your handler calls it.',
-                id="restflow.W021",
-            )
-        )
+        messages.append(w021(handler))
     return messages
 
 
@@ -180,14 +194,7 @@ def check_deploy(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
         return []
     exceptions = user.get("EXCEPTIONS", {})
     if exceptions.get("EXPOSE_INTERNAL_ERRORS") is True:
-        return [
-            Warning(
-                f'{SETTING_NAME}["EXCEPTIONS"]["EXPOSE_INTERNAL_ERRORS"] is True, so 500 '
-                "responses show exception messages and tracebacks to every client.",
-                hint="Remove the key (it then follows DEBUG) or set it to False in production.",
-                id="restflow.W022",
-            )
-        ]
+        return [W022]
     return []
 
 
