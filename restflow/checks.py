@@ -155,9 +155,9 @@ def check_components(app_configs: Any = None, **kwargs: Any) -> list[CheckMessag
     for registry in REGISTRIES:
         if any(registry.setting[: len(path)] == path for path in problem_paths):
             continue
-        # NOTE: a registry whose base module does not exist yet belongs to a
-        # subsystem that is not installed in this checkout; nothing can
-        # resolve against it, so it is skipped rather than reported.
+        # NOTE: a registry whose base module is missing belongs to a
+        # subsystem that is not installed. Nothing can resolve against it,
+        # so it is skipped rather than reported.
         if not _module_exists(registry.base_path):
             continue
         error = _resolve_error(registry, _configured_value(user, registry.setting))

@@ -89,8 +89,8 @@ got_request_exception.connect(_remember_unhandled, dispatch_uid="restflow.middle
 
 def _keep_request_id_while_streaming(response: HttpResponseBase, request_id: str) -> None:
     # A streaming body is produced after the middleware has returned and
-    # reset the context variable; wrap it so records logged while it is
-    # produced still carry the id. FileResponse is left alone: replacing its
+    # reset the context variable. Wrapping it lets records logged meanwhile
+    # carry the id. FileResponse is left alone, because replacing its
     # content would turn off the server's sendfile path.
     if not isinstance(response, StreamingHttpResponse) or isinstance(response, FileResponse):
         return

@@ -329,7 +329,7 @@ class SettingsProblem:
 
 
 class SettingsError(ImproperlyConfigured):
-    """``RESTFLOW_SETTINGS`` holds a value restflow cannot use."""
+    """``RESTFLOW_SETTINGS`` contains a value restflow cannot use."""
 
     def __init__(self, problems: list[SettingsProblem]) -> None:
         self.problems = problems
