@@ -9,6 +9,7 @@ database, but its ``contains``/``contained_by`` lookups need PostgreSQL.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -319,6 +320,22 @@ class RangeField(ListField):
         return variant
 
 
+class _NotFinite(Exception):
+    pass
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value) or math.isnan(value):
+        raise _NotFinite(text)
+    return value
+
+
+def _no_constant(text: str) -> Any:
+    # json.loads accepts NaN and Infinity, which no database stores as JSON.
+    raise _NotFinite(text)
+
+
 class JSONValueField(Field):
     """A JSON value: the parameter is parsed as JSON, and text that is not JSON counts as a string.
 
@@ -331,12 +348,19 @@ class JSONValueField(Field):
     lookup_categories = ("basic", "json")
     is_container = True
 
+    default_error_messages = {
+        "not_finite": "Enter a finite number, not {input}: JSON has no NaN or Infinity.",
+    }
+
     def to_internal_value(self, data: Any) -> Any:
         if not isinstance(data, str):
             return data
         try:
-            return json.loads(data)
-        except ValueError:
+            return json.loads(data, parse_float=_finite_float, parse_constant=_no_constant)
+        except _NotFinite:
+            self.fail("not_finite")
+        except (ValueError, RecursionError):
+            # Text that is not JSON is compared as a JSON string.
             return data
 
     def to_representation(self, value: Any) -> Any:

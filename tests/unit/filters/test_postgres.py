@@ -312,3 +312,15 @@ def test_search_fallback_on_other_databases():
 def test_fallback_must_be_a_text_lookup():
     with pytest.raises(ValueError):
         SearchField(fields=["name"], fallback="gte")
+
+
+def test_json_value_parsing():
+    class F(FilterSet):
+        metadata = JSONValueField()
+
+    assert F(data={"metadata": '{"a": 1}'}).model_dump() == {"metadata": {"a": 1}}
+    assert F(data={"metadata": "red"}).model_dump() == {"metadata": "red"}
+    for bad in ("1e999", "NaN", "[Infinity]"):
+        filterset = F(data={"metadata": bad})
+        assert not filterset.is_valid(), bad
+        assert "finite number" in str(filterset.errors["metadata"][0])
