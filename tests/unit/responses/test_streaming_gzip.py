@@ -1,4 +1,4 @@
-"""The flushing gzip that replaces Django's buffering compress_sequence (Django before 6.0)."""
+"""The flushing gzip that replaces the gzip streams of Django before 6.0."""
 
 from __future__ import annotations
 
@@ -65,3 +65,22 @@ def test_response_setter_applies_replacement():
     assert b'{"n":0}\n' in parts
     assert b"".join(parts) == b'{"n":0}\n{"n":1}\n'
     assert isinstance(DJANGO_GZIP_FLUSHES, bool)
+
+
+def test_async_flushing_gzip_decodes_each_chunk():
+    import asyncio
+
+    from restflow.responses.gzip import aflushing_gzip
+
+    async def chunks():
+        yield b"first\n"
+        yield b"second\n"
+
+    async def main():
+        decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        parts = [decoder.decompress(part) async for part in aflushing_gzip(chunks())]
+        return parts, decoder.eof
+
+    parts, finished = asyncio.run(main())
+    assert parts[1:3] == [b"first\n", b"second\n"]
+    assert finished
