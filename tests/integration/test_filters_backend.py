@@ -158,6 +158,36 @@ def test_schema_parameters():
     assert backend.get_schema_fields(filters_views.ProductList()) == []
 
 
+@pytest.mark.filterwarnings("ignore:You have a duplicated operationId")
+def test_drf_schema_generator_lists_filters():
+    from rest_framework.schemas.openapi import SchemaGenerator
+
+    schema = SchemaGenerator(patterns=filters_views.urlpatterns).get_schema(public=True)
+    names = [p["name"] for p in schema["paths"]["/products/"]["get"]["parameters"]]
+    assert names[:4] == ["in_stock", "in_stock!", "id", "id!"]
+    assert "order_by" in names
+    convention = schema["paths"]["/convention/"]["get"]["parameters"]
+    assert "ordering" in {p["name"] for p in convention}
+
+
+@override_settings(
+    REST_FRAMEWORK={
+        "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+        "EXCEPTION_HANDLER": "restflow.exceptions.exception_handler",
+    }
+)
+def test_drf_spectacular_lists_filters():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator(patterns=filters_views.urlpatterns).get_schema(public=True)
+    parameters = {p["name"]: p for p in schema["paths"]["/products/"]["get"]["parameters"]}
+    assert (
+        parameters["price__gte!"]["description"]
+        == "exclude where price is greater than or equal to"
+    )
+    assert parameters["order_by"]["schema"]["items"]["enum"] == ["price", "-price", "name", "-name"]
+
+
 def test_no_filterset_leaves_queryset_alone():
     class Plain:
         pass
