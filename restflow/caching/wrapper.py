@@ -180,7 +180,22 @@ class CachedWrapper:
     def __get__(self, instance: Any, owner: type | None = None) -> Any:
         if instance is None:
             return self
+        if self.is_async:
+            return self._bind_async(instance)
         return _BoundCachedWrapper(self, instance)
+
+    def _bind_async(self, instance: Any) -> Any:
+        # A real ``async def`` function, so that every coroutine check sees it
+        # (inspect.iscoroutinefunction ignores asgiref's marker on Python 3.10).
+        async def bound(*args: Any, **kwargs: Any) -> Any:
+            return await self._acall((instance, *args), kwargs)
+
+        functools.update_wrapper(bound, self.func)
+        for name in self.CALL_METHODS:
+            setattr(bound, name, functools.partial(getattr(self, name), instance))
+        for name in ("ainvalidate_all", "invalidate_all", "key_constructor", "identifier"):
+            setattr(bound, name, getattr(self, name))
+        return bound
 
     # --- configuration ---------------------------------------------------------------
 

@@ -340,3 +340,24 @@ def test_cached_wrapper_of_async_function_is_a_coroutine_function():
     sync_load, _ = make_counter()
     assert iscoroutinefunction(load)
     assert not iscoroutinefunction(sync_load)
+
+
+async def test_async_methods_through_an_instance_pass_self():
+    import inspect
+
+    class Service:
+        def __init__(self):
+            self.calls = 0
+
+        @cache_result(ttl=60)
+        async def total(self, amount):
+            self.calls += 1
+            return amount * 2
+
+    service = Service()
+    assert inspect.iscoroutinefunction(service.total)
+    assert await service.total(2) == 4
+    assert await service.total(2) == 4
+    assert service.calls == 1
+    await service.total.adelete_cache(2)
+    assert await service.total.aget_cache_only(2) is CACHE_MISSING
