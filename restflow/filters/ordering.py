@@ -12,7 +12,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from restflow.filters.fields import MultipleChoiceField, PendingResult
+from restflow.filters.base import PendingResult
+from restflow.filters.fields import MultipleChoiceField
 from restflow.filters.values import read_list
 
 __all__ = ["OrderField", "flip_direction"]

@@ -35,9 +35,9 @@ def test_public_names_present():
 @pytest.mark.parametrize(
     "module",
     [
-        "backends", "checks", "conventions", "fields", "filters", "filterset", "groups", "inline",
+        "backends", "base", "checks", "conventions", "fields", "filters", "filterset", "groups", "inline",
         "lookups", "metaclass", "modelgen", "options", "ordering", "postgres",
-        "postgres_support", "schema", "values", "annotations",
+        "postgres_support", "schema", "values", "annotations", "variants",
     ],
 )  # fmt: skip
 def test_module_all_is_sorted(module):
