@@ -77,3 +77,10 @@ def test_filters_module_compat_names():
     assert DJANGO_FIELD_MAP["SlugField"].__name__ == "StringField"
     assert isinstance(restflow.filters.FilterSet, FilterMetaClass)
     assert FilterOptions().order_param == "order_by"
+
+
+def test_every_module_is_listed():
+    import pkgutil
+
+    found = {info.name for info in pkgutil.iter_modules(restflow.filters.__path__)}
+    assert found == set(MODULES)
