@@ -38,7 +38,7 @@ def test_pattern_matches_prefix_and_numbers():
     assert pattern.match("or1234.x") is None
 
 
-def test_one_group_is_or_inside_and_with_the_rest():
+def test_group_ors_inside_ands_outside():
     make_catalog()
     result = run({"or.price__lt": "12", "or.in_stock": "false", "category__slug": "books"})
     assert names(result) == ["Django Unleashed"]
