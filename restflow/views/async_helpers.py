@@ -44,19 +44,22 @@ class AsyncHelpersMixin(APIViewHelpersMixin):
     ) -> Any:
         """Async twin of ``validated_serializer``: awaits ``ais_valid`` when present.
 
-        A serializer without ``ais_valid`` runs ``is_valid`` in one worker
-        thread, because validators such as ``UniqueValidator`` query the database.
+        A serializer without ``ais_valid`` is built and validated in one worker
+        thread, because validators such as ``UniqueValidator`` query the
+        database. Parsing ``request.data`` happens in that thread too, so a
+        large multipart upload does not block the event loop.
         """
+        cls = self.resolve_serializer_class(serializer_class, "request")
+        if not hasattr(cls, "ais_valid"):
+            return await sync_to_async(self.validated_serializer)(
+                data=data, serializer_class=cls, **kwargs
+            )
         if data is None:
             data = self.request.data  # type: ignore[attr-defined]
         serializer = self.get_serializer(
-            data=data, serializer_class=serializer_class, direction="request", **kwargs
+            data=data, serializer_class=cls, direction="request", **kwargs
         )
-        hook = getattr(serializer, "ais_valid", None)
-        if hook is not None:
-            await hook(raise_exception=True)
-        else:
-            await sync_to_async(serializer.is_valid)(raise_exception=True)
+        await serializer.ais_valid(raise_exception=True)
         return serializer
 
     async def aserialize(

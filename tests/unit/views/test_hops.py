@@ -15,7 +15,8 @@ from restflow.pagination import PageNumberPagination
 from restflow.permissions import AllowAny, IsAuthenticated
 from restflow.test import AsyncAPIRequestFactory
 from restflow.views import AsyncAPIView, AsyncListAPIView
-from tests.viewsapp.serializers import ProductSerializer
+from restflow.views.mixins import asave_serializer
+from tests.viewsapp.serializers import GadgetSerializer, ProductSerializer
 from tests.viewsapp.support import HopLog, make_catalog, run_async
 
 factory = AsyncAPIRequestFactory()
@@ -292,3 +293,32 @@ async def test_thread_fallback_logged_once_per_class(caplog):
         "SyncOnlyPermission.has_permission has no async twin; "
         "async views call it in a worker thread"
     ]
+
+
+class GadgetCreate(AsyncAPIView):
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+    throttle_classes: list[Any] = []
+
+    async def post(self, request: Any) -> Response:
+        serializer = await self.avalidated_serializer(serializer_class=GadgetSerializer)
+        await asave_serializer(serializer)
+        return await self.aserialized_response(
+            serializer.instance, status=201, serializer_class=GadgetSerializer
+        )
+
+
+@pytest.mark.django_db
+def test_sync_serializer_create_hops(hops):
+    @run_async
+    async def call() -> Any:
+        return await GadgetCreate.as_view()(factory.post("/", {"name": "lamp"}))
+
+    response = call()
+    assert response.status_code == 201
+    # Parse and validate, save, render: one hop each, and none of them per field.
+    assert [name.rsplit(".", 1)[-1] for name in _restflow_hops(hops)] == [
+        "validated_serializer",
+        "serialize",
+    ]
+    assert "BaseSerializer.save" in hops.names()
