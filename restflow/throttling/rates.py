@@ -40,7 +40,7 @@ ACCEPTED_RATE_FORMS = (
     "None disables the limit"
 )
 
-_RATE_PATTERN = re.compile(r"^(?P<count>\d+)/(?P<multiple>\d*)\s*(?P<unit>[a-z]+)$")
+_RATE_PATTERN = re.compile(r"(?P<count>[0-9]+)/(?P<multiple>[0-9]*) *(?P<unit>[a-z]+)")
 
 
 class InvalidRateError(ImproperlyConfigured):
@@ -76,7 +76,7 @@ def parse_rate(rate: Any, *, source: str = "the throttle rate") -> Rate:
     """
     if not isinstance(rate, str):
         raise InvalidRateError(rate, source, f"expected a string, not {type(rate).__name__}.")
-    match = _RATE_PATTERN.match(rate.strip().lower())
+    match = _RATE_PATTERN.fullmatch(rate.strip().lower())
     if match is None:
         raise InvalidRateError(rate, source, "it is not of the form '<requests>/<period>'.")
     unit = match["unit"]

@@ -21,14 +21,14 @@ KEY_PREFIX = "restflow:throttle:"
 # are replaced by their SHA-256 so a client-supplied X-Forwarded-For value
 # can never make the store reject the key.
 MAX_READABLE_KEY_LENGTH = 160
-_READABLE_KEY = re.compile(r"^[\x21-\x7e]+$")
+_READABLE_KEY = re.compile(r"[\x21-\x7e]+")
 
 
 def storage_key(key: str) -> str:
     """Return the store key for ``key``: prefixed, printable ASCII, at most 200 characters."""
     # Readable and hashed keys live under different markers, so no readable
     # key can be chosen to equal the hash of another client's key.
-    if len(key) <= MAX_READABLE_KEY_LENGTH and _READABLE_KEY.match(key):
+    if len(key) <= MAX_READABLE_KEY_LENGTH and _READABLE_KEY.fullmatch(key):
         return f"{KEY_PREFIX}k:{key}"
     digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
     return f"{KEY_PREFIX}h:{digest}"

@@ -42,6 +42,8 @@ def test_accepted_forms(rate, expected):
         ("0/min", "request count must be at least 1"),
         ("5/0s", "period multiple must be at least 1"),
         ("1.5/min", "not of the form"),
+        ("\u0663/min", "not of the form"),
+        ("5/10\ts", "not of the form"),
     ],
 )
 def test_rejected_forms(rate, reason):

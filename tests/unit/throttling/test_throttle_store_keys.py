@@ -22,6 +22,11 @@ def test_whitespace_key_hashed():
     assert " " not in key
 
 
+def test_trailing_newline_hashed():
+    key = storage_key("client\n")
+    assert key.startswith(KEY_PREFIX + "h:")
+
+
 def test_long_key_hashed():
     key = storage_key("x" * 5000)
     assert len(key) == len(KEY_PREFIX) + len("h:") + 64
