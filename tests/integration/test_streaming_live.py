@@ -41,7 +41,7 @@ def server():
 
 @pytest.fixture
 def client(server):
-    # Identity unless a test asks for gzip, so raw chunks are the body bytes.
+    # Identity unless a test requests gzip, so raw chunks are the body bytes.
     headers = {"Accept-Encoding": "identity"}
     with httpx.Client(base_url=server.base_url, timeout=20, headers=headers) as http:
         yield http
@@ -160,8 +160,8 @@ def test_disconnect_closes_sync_generator(client, tmp_path):
     params = {"count": 1_000_000, "block_at": 1, "gate": str(gate), "record": str(tmp_path)}
     with client.stream("GET", "/stream/sync/ndjson/", params=params) as r:
         read_until(r.iter_raw(), FIRST_ITEM["ndjson"])
-    # The worker thread sits in the producer until the gate opens; then it
-    # sees the stop request and closes the generator long before its end.
+    # The worker thread waits in the producer until the gate opens. Then it
+    # finds the stop request and closes the generator long before its end.
     time.sleep(0.2)
     gate.write_text("open")
 

@@ -318,3 +318,28 @@ def test_counting_resumes_after_restart(private_redis, private_store):
         # A fresh server has no history, and the store reconnects by itself.
         assert throttle_class().allow_request(anon_request(), None) is True
         assert throttle_class().allow_request(anon_request(), None) is False
+
+
+# --- the cache store on a shared cache ----------------------------------------------
+
+
+def test_cache_store_on_django_redis_threads(prefix):
+    """add and incr are atomic on django-redis, so the fixed window admits exactly the limit."""
+    # A fixed clock keeps every request inside one window.
+    throttle_class = make_throttle_class(prefix, "10/min", FakeClock(7_000_000.0))
+    barrier = threading.Barrier(40)
+
+    def call(index: int) -> bool:
+        if index < 40:
+            barrier.wait()
+        return throttle_class().allow_request(anon_request("10.4.4.4"), None)
+
+    throttling = {"STORE": "cache", "CACHE_ALIAS": "redis"}
+    with (
+        override_settings(RESTFLOW_SETTINGS={"THROTTLING": throttling}),
+        ThreadPoolExecutor(max_workers=40) as pool,
+    ):
+        results = list(pool.map(call, range(200)))
+    THROTTLE_STORES.reset()
+
+    assert results.count(True) == 10

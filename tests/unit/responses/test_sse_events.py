@@ -13,7 +13,7 @@ from restflow.responses.streaming import format_sse as streaming_format_sse
 
 
 def parse_stream(text: str) -> list[dict]:
-    """Parse an event stream the way the HTML standard tells browsers to."""
+    """Parse an event stream as the HTML standard specifies for browsers."""
     events: list[dict] = []
     data: list[str] = []
     fields: dict = {}

@@ -196,7 +196,7 @@ def test_scoped_invalid_rate_names_scope():
 # --- client identity ----------------------------------------------------------
 
 
-def test_spoofed_forwarded_for_does_not_evade_with_num_proxies():
+def test_spoofed_forwarded_for_still_limited():
     with drf_settings(DEFAULT_THROTTLE_RATES={"anon": "2/min"}, NUM_PROXIES=1):
         # The proxy appends the real client address; the client controls the rest.
         results = [
