@@ -8,6 +8,7 @@ written for django-filter and ``OrderingFilter`` works after a settings switch.
 
 from __future__ import annotations
 
+import logging
 import threading
 from typing import Any
 
@@ -19,6 +20,8 @@ from restflow.filters.inline import InlineFilterSet
 from restflow.filters.lookups import ALL_FIELDS
 
 __all__ = ["build_convention_filterset", "is_django_filterset"]
+
+logger = logging.getLogger(__name__)
 
 _cache: dict[Any, type[FilterSet]] = {}
 _cache_lock = threading.Lock()
@@ -116,4 +119,11 @@ def build_convention_filterset(view: Any, model: Any) -> type[FilterSet] | None:
     )
     with _cache_lock:
         _cache[key] = filterset_class
+    logger.debug(
+        "Built %s from %s.filterset_fields=%r and ordering_fields=%r",
+        filterset_class.__name__,
+        type(view).__name__,
+        filterset_fields,
+        ordering_fields,
+    )
     return filterset_class

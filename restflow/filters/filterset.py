@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 import operator as operators
 from collections.abc import Iterable
 from typing import Any
@@ -24,6 +25,8 @@ from restflow.filters.values import ValueLimits
 from restflow.helpers import maybe_await, require_sync
 
 __all__ = ["FilterSet"]
+
+logger = logging.getLogger(__name__)
 
 _COMBINE = {"AND": operators.and_, "OR": operators.or_, "XOR": operators.xor}
 # How many accepted names an "unknown parameter" error lists before "...".
@@ -178,6 +181,10 @@ class FilterSet(serializers.Serializer, metaclass=FilterMetaClass):
             combined = functools.reduce(_COMBINE[self._options.operator], conditions)
             queryset = queryset.filter(combined)
             if self._needs_distinct(queryset.model, combined):
+                logger.debug(
+                    "%s: a filter crosses a to-many relation, so rows are made distinct",
+                    type(self).__name__,
+                )
                 queryset = queryset.distinct()
         elif self._options.distinct is True:
             queryset = queryset.distinct()
