@@ -25,6 +25,12 @@ export RESTFLOW_PYTHON310 := $(PYTHON310)
 export NO_MKDOCS_2_WARNING := 1
 
 REPORTS := build/test-reports
+# pytest-xdist workers of each suite run (0 runs the tests in one process).
+# Many tests wait on servers, workers and timeouts rather than on the CPU,
+# so two workers overlap that waiting. --dist loadfile keeps a module's
+# tests, and its module-scoped servers, in one worker.
+PYTEST_WORKERS ?= 2
+PYTEST_PARALLEL := $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadfile)
 DEMO_HOST := 127.0.0.1
 DEMO_PORT ?= 8000
 DEMO_USER := demo
@@ -91,13 +97,13 @@ test: $(STAMP)
 	$(BIN)/mypy restflow
 	eval "$$(bash conf/services.sh env)"; \
 		echo "DATABASE_URL=$${DATABASE_URL:-<SQLite in memory>} REDIS_URL=$${REDIS_URL:-<unset>}"; \
-		$(BIN)/pytest --junitxml=$(REPORTS)/py313-django-newest.xml
+		$(BIN)/pytest $(PYTEST_PARALLEL) --junitxml=$(REPORTS)/py313-django-newest.xml
 	@if [ -z "$(PYTHON310)" ]; then \
 		echo "Python 3.10 not found under $(PYENV_ROOT)/versions: set PYTHON310=/path/to/python3.10" >&2; \
 		exit 1; \
 	fi
 	eval "$$(bash conf/services.sh env)"; \
-		$(BIN)/nox --error-on-missing-interpreters -s "tests(py3.10-django5.2)"
+		$(BIN)/nox --error-on-missing-interpreters -s "tests(py3.10-django5.2)" -- $(PYTEST_PARALLEL)
 	$(BIN)/mkdocs build --strict --quiet
 	$(PY) .ci/summarize_junit.py $(REPORTS)/*.xml
 
