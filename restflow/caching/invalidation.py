@@ -329,21 +329,20 @@ def _on_m2m_changed(sender: type, instance: models.Model, action: str, **kwargs:
 _UID = "restflow.caching"
 
 
-def connect_model(model: type[models.Model]) -> None:
-    """Connect the invalidation handlers for ``model`` (idempotent)."""
-    post_save.connect(
-        _on_post_save, sender=model, dispatch_uid=f"{_UID}.post_save.{model._meta.label}"
-    )
-    post_delete.connect(
-        _on_post_delete, sender=model, dispatch_uid=f"{_UID}.post_delete.{model._meta.label}"
-    )
-    post_init.connect(
-        _on_post_init, sender=model, dispatch_uid=f"{_UID}.post_init.{model._meta.label}"
-    )
-    pre_save.connect(
-        _on_pre_save, sender=model, dispatch_uid=f"{_UID}.pre_save.{model._meta.label}"
-    )
+def connect_model(model: type[models.Model], *, watch: bool = False) -> None:
+    """Connect the invalidation handlers for ``model`` (idempotent).
+
+    ``watch`` also connects the ``post_init`` and ``pre_save`` handlers that
+    remember old values for ``watch_fields``; they run for every instance
+    loaded, so models without such rules do without them.
+    """
+    label = model._meta.label
+    post_save.connect(_on_post_save, sender=model, dispatch_uid=f"{_UID}.post_save.{label}")
+    post_delete.connect(_on_post_delete, sender=model, dispatch_uid=f"{_UID}.post_delete.{label}")
     m2m_changed.connect(_on_m2m_changed, dispatch_uid=f"{_UID}.m2m_changed")
+    if watch:
+        post_init.connect(_on_post_init, sender=model, dispatch_uid=f"{_UID}.post_init.{label}")
+        pre_save.connect(_on_pre_save, sender=model, dispatch_uid=f"{_UID}.pre_save.{label}")
     _connected_models.add(model)
 
 

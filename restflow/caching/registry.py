@@ -114,11 +114,14 @@ class CacheRegistry:
             return
         key = model._meta.label_lower  # type: ignore[union-attr,attr-defined]
         self._by_model.setdefault(key, []).append(rule)
-        if key not in self._connected:
-            from restflow.caching.invalidation import connect_model
+        from restflow.caching.invalidation import connect_model
 
-            connect_model(model)
+        if key not in self._connected:
+            connect_model(model)  # type: ignore[arg-type]
             self._connected.add(key)
+        if rule.watch_fields and f"{key}:watch" not in self._connected:
+            connect_model(model, watch=True)  # type: ignore[arg-type]
+            self._connected.add(f"{key}:watch")
 
     def auto_discover(self, modules: Iterable[str] | None = None) -> None:
         """Import the rule modules of every project app, then connect queued rules.

@@ -45,6 +45,17 @@ def clean_cache_state():
         if rule.rule_id not in before:
             CacheRegister._drop(rule.rule_id)
     caches["default"].clear()
+    _close_executor_connections()
+
+
+def _close_executor_connections():
+    # Async tests reach the ORM through sync_to_async, whose connections live
+    # in asgiref's single worker thread; left open, they keep PostgreSQL
+    # from dropping the test database.
+    from asgiref.sync import SyncToAsync
+    from django.db import connections
+
+    SyncToAsync.single_thread_executor.submit(connections.close_all).result(timeout=30)
 
 
 @pytest.fixture
