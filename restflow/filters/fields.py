@@ -163,12 +163,21 @@ class TimeField(Field, drf_fields.TimeField):
 
 
 class DurationField(Field, drf_fields.DurationField):
-    """A duration such as ``1 02:00:00`` or ``P1DT2H``."""
+    """A duration such as ``1 02:00:00`` or ``P1DT2H``, within the 64-bit microsecond range.
+
+    Databases without an interval type (SQLite) store a duration as a 64-bit
+    count of microseconds, so a longer one would overflow the driver.
+    """
 
     lookup_categories = ("basic", "comparison", "time")
     default_error_messages = {
         "invalid": "Enter a duration in the format {format}, not {input}.",
     }
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", datetime.timedelta(microseconds=INT64_MIN + 1))
+        kwargs.setdefault("max_value", datetime.timedelta(microseconds=INT64_MAX))
+        super().__init__(**kwargs)
 
 
 class EmailField(Field, drf_fields.EmailField):

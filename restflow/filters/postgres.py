@@ -336,6 +336,18 @@ def _no_constant(text: str) -> Any:
     raise _NotFinite(text)
 
 
+def _nesting_depth(value: Any) -> int:
+    deepest = 0
+    pending = [(value, 0)]
+    while pending:
+        item, depth = pending.pop()
+        deepest = max(deepest, depth)
+        if isinstance(item, (list, dict)):
+            children = item.values() if isinstance(item, dict) else item
+            pending.extend((child, depth + 1) for child in children)
+    return deepest
+
+
 class JSONValueField(Field):
     """A JSON value: the parameter is parsed as JSON, and text that is not JSON counts as a string.
 
@@ -350,18 +362,25 @@ class JSONValueField(Field):
 
     default_error_messages = {
         "not_finite": "Enter a finite number, not {input}: JSON has no NaN or Infinity.",
+        "too_deep": "The JSON value is nested more than {max_depth} levels deep; flatten it.",
     }
+    # Django resolves nested lists recursively when it builds the query, so a
+    # deeply nested value would exhaust the stack there.
+    max_depth = 32
 
     def to_internal_value(self, data: Any) -> Any:
         if not isinstance(data, str):
             return data
         try:
-            return json.loads(data, parse_float=_finite_float, parse_constant=_no_constant)
+            value = json.loads(data, parse_float=_finite_float, parse_constant=_no_constant)
         except _NotFinite:
             self.fail("not_finite")
         except (ValueError, RecursionError):
             # Text that is not JSON is compared as a JSON string.
             return data
+        if _nesting_depth(value) > self.max_depth:
+            self.fail("too_deep", max_depth=self.max_depth)
+        return value
 
     def to_representation(self, value: Any) -> Any:
         return value

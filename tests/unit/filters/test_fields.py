@@ -114,6 +114,28 @@ def test_naive_datetime_uses_current_time_zone():
     assert value.astimezone(datetime.timezone.utc).hour == 11
 
 
+def test_duration_bounded_to_64_bit_microseconds():
+    assert parse(DurationField(), "100000 00:00:00")[0] == datetime.timedelta(days=100000)
+    _value, errors = parse(DurationField(), "999999999 00:00:00")
+    assert errors is not None
+
+
+@pytest.mark.django_db
+def test_long_duration_is_400_not_overflow():
+    from tests.filterapp.models import Part
+
+    class F(FilterSet):
+        class Meta:
+            model = Part
+            fields = ["lead_time"]
+
+    filterset = F(data={"lead_time": "999999999 00:00:00"})
+    assert not filterset.is_valid()
+    assert "lead_time" in filterset.errors
+    filterset = F(data={"lead_time": "106000000 00:00:00"})
+    assert list(filterset.filter_queryset(Part.objects.all())) == []
+
+
 def test_email_ip_uuid():
     assert parse(EmailField(), "ada@example.com")[0] == "ada@example.com"
     assert parse(EmailField(), "nope")[1] is not None

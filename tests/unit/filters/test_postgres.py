@@ -324,3 +324,17 @@ def test_json_value_parsing():
         filterset = F(data={"metadata": bad})
         assert not filterset.is_valid(), bad
         assert "finite number" in str(filterset.errors["metadata"][0])
+
+
+@pytest.mark.django_db
+def test_deeply_nested_json_is_rejected():
+    from tests.filterapp.models import Part
+
+    class F(FilterSet):
+        attributes = JSONValueField()
+
+    shallow = "[" * 30 + "]" * 30
+    assert list(F(data={"attributes": shallow}).filter_queryset(Part.objects.all())) == []
+    filterset = F(data={"attributes": "[" * 500 + "]" * 500})
+    assert not filterset.is_valid()
+    assert "32 levels" in str(filterset.errors["attributes"][0])
