@@ -23,6 +23,7 @@ from restflow.filters import (
     StringField,
     UUIDField,
 )
+from tests.filterapp.models import Part
 
 
 class Everything(FilterSet):
@@ -146,3 +147,57 @@ def test_ordering_keeps_the_request_order(keys):
     filterset = Everything(data={"order_by": ",".join(keys)})
     assert filterset.model_dump()["order_by"] == keys
     assert filterset.filter_queryset(Product.objects.all()).query.order_by == (*keys, "pk")
+
+
+class EveryColumn(FilterSet):
+    class Meta:
+        model = Part
+        fields = "__all__"
+        extra_kwargs = {
+            "weight": {"lookups": ["comparison", "range"]},
+            "lead_time": {"lookups": ["comparison"]},
+            "opens_at": {"lookups": ["comparison", "hour"]},
+            "released_on": {"lookups": ["comparison", "year", "week_day"]},
+            "attributes": {"lookups": ["json"]},
+            "server_ip": {"lookups": ["startswith"]},
+            "supplier": {"lookups": ["in"]},
+        }
+        order_fields = ["sku", "weight", "released_on"]
+
+
+PART_KEYS = sorted(EveryColumn().fields)
+part_values = st.one_of(
+    values,
+    st.uuids().map(str),
+    st.sampled_from(
+        [
+            "999999999 00:00:00",
+            "P99999999999D",
+            "-1 00:00:00",
+            "25:00",
+            "23:59:59.999999",
+            "::ffff:1.2.3.4",
+            "256.0.0.1",
+            "draft",
+            "99999.9999",
+            "1e-30",
+            '{"k": "v"}',
+            "[" * 60 + "]" * 60,
+        ]
+    ),
+)
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.tuples(st.sampled_from(PART_KEYS), part_values), max_size=8))
+def test_every_column_type_gives_rows_or_validation_errors(items):
+    filterset = EveryColumn(data=QueryDict(urlencode(items)))
+    try:
+        queryset = filterset.filter_queryset(Part.objects.all())
+    except ValidationError as exc:
+        assert isinstance(exc.detail, dict)
+        return
+    assert list(queryset) == []
