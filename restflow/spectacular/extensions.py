@@ -1,0 +1,94 @@
+"""drf-spectacular extensions for restflow's authentication classes.
+
+Importing this module registers them with drf-spectacular. ``restflow.spectacular``
+and ``restflow.spectacular.schema`` import it, so any project that names
+``RestflowAutoSchema`` or imports the package gets them; a project on
+drf-spectacular's own ``AutoSchema`` imports this module once, for example
+in an ``AppConfig.ready()``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.authentication import BasicScheme, SessionScheme
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+
+__all__ = [
+    "JWTAuthenticationScheme",
+    "RestflowBasicScheme",
+    "RestflowSessionScheme",
+]
+
+HEADER_SCHEME_NAME = "jwtAuth"
+COOKIE_SCHEME_NAME = "jwtCookieAuth"
+
+
+class JWTAuthenticationScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+    """Document ``JWTAuthentication`` as a bearer JWT security scheme.
+
+    With the first of ``JWT.AUTH_HEADER_TYPES`` other than ``Bearer`` the
+    scheme is an ``Authorization`` API key whose description gives the
+    prefix, because OpenAPI's ``http`` scheme only allows registered
+    schemes. With ``JWT.AUTH_COOKIE_ENABLED`` the access cookie is a second,
+    alternative scheme.
+    """
+
+    target_class = "restflow.authentication.jwt_authentication.JWTAuthentication"
+    match_subclasses = True
+
+    @property
+    def name(self) -> str | list[str]:  # type: ignore[override]
+        if self._cookie_enabled():
+            return [HEADER_SCHEME_NAME, COOKIE_SCHEME_NAME]
+        return HEADER_SCHEME_NAME
+
+    @staticmethod
+    def _cookie_enabled() -> bool:
+        from restflow.authentication.cookies import cookies_enabled
+
+        return cookies_enabled()
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, Any] | list[dict[str, Any]]:
+        from restflow.authentication.jwt import get_jwt_settings
+        from restflow.authentication.jwt_authentication import get_header_types
+
+        header_type = get_header_types()[0]
+        if header_type.lower() == "bearer":
+            header: dict[str, Any] = {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+        else:
+            header = {
+                "type": "apiKey",
+                "in": "header",
+                "name": "Authorization",
+                "description": f'JWT access token, sent as "Authorization: {header_type} <token>".',
+            }
+        if not self._cookie_enabled():
+            return header
+        cookie = {
+            "type": "apiKey",
+            "in": "cookie",
+            "name": get_jwt_settings().AUTH_COOKIE_ACCESS_NAME,
+            "description": "JWT access token in the cookie set by the token views.",
+        }
+        return [header, cookie]
+
+    def get_security_requirement(self, auto_schema: Any) -> dict[str, list[Any]] | list[Any]:
+        names = self.name
+        if isinstance(names, str):
+            return {names: []}
+        return [{name: []} for name in names]
+
+
+class RestflowSessionScheme(SessionScheme):
+    """Document restflow's ``SessionAuthentication`` as drf-spectacular documents DRF's."""
+
+    target_class = "restflow.authentication.authentication.SessionAuthentication"
+    match_subclasses = True
+
+
+class RestflowBasicScheme(BasicScheme):
+    """Document restflow's ``BasicAuthentication`` as drf-spectacular documents DRF's."""
+
+    target_class = "restflow.authentication.authentication.BasicAuthentication"
+    match_subclasses = True
