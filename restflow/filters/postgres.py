@@ -385,5 +385,16 @@ class JSONValueField(Field):
     def to_representation(self, value: Any) -> Any:
         return value
 
+    def to_query_value(self, value: Any) -> Any:
+        # ``null`` means the JSON null. Django 6.1 deprecates None for that
+        # and names it JSONNull(); older versions read None as JSON null.
+        if value is None:
+            try:
+                from django.db.models import JSONNull  # type: ignore[attr-defined]
+            except ImportError:
+                return None
+            return JSONNull()
+        return value
+
     def build_q(self, value: Any) -> Q:
         return super().build_q(value)

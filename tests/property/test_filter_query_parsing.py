@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import datetime
+import json
 from urllib.parse import urlencode
 
 import pytest
@@ -15,12 +17,19 @@ from rest_framework.exceptions import ValidationError
 
 from restflow.filters import (
     BooleanField,
+    ChoiceField,
+    DateField,
     DateTimeField,
     DecimalField,
+    DurationField,
     FilterSet,
     IntegerField,
+    IPAddressField,
+    JSONValueField,
     ListField,
+    OrderField,
     StringField,
+    TimeField,
     UUIDField,
 )
 from tests.filterapp.models import Part
@@ -195,6 +204,73 @@ part_values = st.one_of(
 @given(st.lists(st.tuples(st.sampled_from(PART_KEYS), part_values), max_size=8))
 def test_every_column_type_gives_rows_or_validation_errors(items):
     filterset = EveryColumn(data=QueryDict(urlencode(items)))
+    try:
+        queryset = filterset.filter_queryset(Part.objects.all())
+    except ValidationError as exc:
+        assert isinstance(exc.detail, dict)
+        return
+    assert list(queryset) == []
+
+
+def _plausible(field):
+    """Return a strategy of query values that this field is likely to accept."""
+    if isinstance(field, OrderField):
+        return st.lists(st.sampled_from(list(field.choices)), min_size=1, max_size=3).map(",".join)
+    if isinstance(field, ListField):
+        return st.lists(_plausible(field.child), min_size=1, max_size=3).map(",".join)
+    if isinstance(field, ChoiceField):
+        return st.sampled_from([str(key) for key in field.choices])
+    if isinstance(field, BooleanField):
+        return st.sampled_from(["true", "FALSE", "1", "off"])
+    if isinstance(field, IntegerField):
+        low = field.min_value if field.min_value is not None else -(2**63)
+        high = field.max_value if field.max_value is not None else 2**63 - 1
+        return st.integers(low, high).map(str)
+    if isinstance(field, DecimalField):
+        return st.decimals(min_value=-99999, max_value=99999, places=3, allow_nan=False).map(str)
+    if isinstance(field, UUIDField):
+        return st.uuids().map(str)
+    if isinstance(field, DateTimeField):
+        return st.datetimes(min_value=datetime.datetime(2, 1, 1)).map(
+            lambda value: value.isoformat()
+        )
+    if isinstance(field, DateField):
+        return st.dates(min_value=datetime.date(2, 1, 1)).map(str)
+    if isinstance(field, TimeField):
+        return st.times().map(str)
+    if isinstance(field, DurationField):
+        limit = datetime.timedelta(days=100_000_000)
+        return st.timedeltas(min_value=-limit, max_value=limit).map(str)
+    if isinstance(field, IPAddressField):
+        return st.ip_addresses().map(str)
+    if isinstance(field, JSONValueField):
+        scalars = st.none() | st.booleans() | st.integers(-(2**53), 2**53) | st.text(max_size=10)
+        documents = st.recursive(
+            scalars,
+            lambda inner: (
+                st.lists(inner, max_size=3)
+                | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+            ),
+            max_leaves=8,
+        )
+        return documents.map(json.dumps)
+    return text
+
+
+PLAUSIBLE = {name: _plausible(field) for name, field in EveryColumn().fields.items()}
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.dictionaries(st.sampled_from(PART_KEYS), st.just(None), min_size=1, max_size=4).flatmap(
+        lambda keys: st.fixed_dictionaries({key: PLAUSIBLE[key] for key in keys})
+    )
+)
+def test_plausible_values_run_against_the_database(data):
+    filterset = EveryColumn(data=data)
     try:
         queryset = filterset.filter_queryset(Part.objects.all())
     except ValidationError as exc:

@@ -338,3 +338,23 @@ def test_deeply_nested_json_is_rejected():
     filterset = F(data={"attributes": "[" * 500 + "]" * 500})
     assert not filterset.is_valid()
     assert "32 levels" in str(filterset.errors["attributes"][0])
+
+
+@pytest.mark.django_db
+def test_json_null_matches_json_null_rows():
+    from tests.filterapp.models import Part, Supplier
+
+    from django.db.models import JSONField, Value
+
+    supplier = Supplier.objects.create(name="S")
+    json_null = Value(None, output_field=JSONField())
+    Part.objects.create(sku="n", name="N", supplier=supplier, attributes=json_null)
+    Part.objects.create(sku="e", name="E", supplier=supplier, attributes={})
+
+    class F(FilterSet):
+        attributes = JSONValueField()
+
+    result = F(data={"attributes": "null"}).filter_queryset(Part.objects.all())
+    assert [part.sku for part in result] == ["n"]
+    result = F(data={"attributes": "{}"}).filter_queryset(Part.objects.all())
+    assert [part.sku for part in result] == ["e"]
