@@ -342,9 +342,9 @@ def test_deeply_nested_json_is_rejected():
 
 @pytest.mark.django_db
 def test_json_null_matches_json_null_rows():
-    from tests.filterapp.models import Part, Supplier
-
     from django.db.models import JSONField, Value
+
+    from tests.filterapp.models import Part, Supplier
 
     supplier = Supplier.objects.create(name="S")
     json_null = Value(None, output_field=JSONField())
