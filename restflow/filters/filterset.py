@@ -16,6 +16,7 @@ from django.http import QueryDict
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.fields import SkipField, get_error_detail
+from rest_framework.settings import api_settings
 
 from restflow.filters.fields import Field
 from restflow.filters.groups import parse_or_groups
@@ -99,7 +100,11 @@ class FilterSet(serializers.Serializer, metaclass=FilterMetaClass):
     def to_internal_value(self, data: Any) -> dict[str, Any]:
         if not hasattr(data, "keys"):
             raise ValidationError(
-                {"non_field_errors": [f"Expected query parameters, not {type(data).__name__}."]}
+                {
+                    api_settings.NON_FIELD_ERRORS_KEY: [
+                        f"Expected query parameters, not {type(data).__name__}."
+                    ]
+                }
             )
         validated: dict[str, Any] = {}
         errors: dict[str, Any] = {}

@@ -2,7 +2,7 @@
 
 Parameters whose name starts with ``<prefix>.`` (default prefix ``or``) form
 one group, and ``<prefix><N>.`` (``or1.``, ``or2.``) numbered groups. Each
-group is OR-ed inside and AND-ed with the rest of the query. Every member is
+group is OR-ed inside and combined with the rest by ``Meta.operator``. Every member is
 parsed by the same field as the plain parameter. The FilterSet enables
 groups with ``Meta.or_groups = True``.
 """

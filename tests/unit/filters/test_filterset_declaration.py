@@ -352,3 +352,12 @@ def test_string_annotations_resolve(monkeypatch):
         module.__dict__,
     )
     assert isinstance(module.F().fields["price"], DecimalField)
+
+
+def test_non_mapping_data_is_a_validation_error():
+    class F(FilterSet):
+        name: str
+
+    filterset = F(data=["name"])
+    assert not filterset.is_valid()
+    assert "non_field_errors" in filterset.errors
