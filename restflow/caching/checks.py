@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core import checks
 
+from restflow.checks import requires_valid_settings
 from restflow.settings import setting_path
 
 __all__ = ["check_cache_rules", "check_cache_settings", "check_invalidation_rules"]
@@ -47,6 +48,7 @@ def _function_parameters(func: Any) -> tuple[set[str], bool]:
 
 
 @checks.register("restflow")
+@requires_valid_settings
 def check_invalidation_rules(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     """Check every registered invalidation rule: model, mapping, dispatcher, cache."""
     from restflow.caching.backends import get_backend
@@ -131,6 +133,7 @@ def check_invalidation_rules(app_configs: Any = None, **kwargs: Any) -> list[che
 
 
 @checks.register("restflow")
+@requires_valid_settings
 def check_cache_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     """Check ``CACHE_SETTINGS``: the cache alias exists and the adapter fits the cache."""
     from django.conf import settings
@@ -169,6 +172,7 @@ def check_cache_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.
 
 
 @checks.register("restflow")
+@requires_valid_settings
 def check_cache_rules(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     """Check ``MIDDLEWARE.CACHE_RULES``: shape of each rule and the models it names."""
     from restflow.caching.middleware import CacheRuleError, parse_cache_rules
