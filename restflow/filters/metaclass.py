@@ -53,11 +53,15 @@ class FilterMetaClass(SerializerMetaclass):
     def __new__(mcs, name: str, bases: tuple[type, ...], attrs: dict[str, Any]) -> Any:
         base_options: FilterOptions | None = None
         inherited: dict[str, Field] = {}
+        # Inherited names that came from Meta.fields, which a subclass's own
+        # Meta may regenerate; any other inherited field is kept as declared.
+        inherited_generated: set[str] = set()
         order_name: str | None = None
         order_field: OrderField | None = None
         for base in reversed(bases):
             if hasattr(base, "_base_fields"):
                 inherited.update(base._base_fields)
+                inherited_generated.update(getattr(base, "_generated_names", ()))
                 base_order: Any = getattr(base, "_order_field", None)
                 if base_order is not None:
                     order_name, order_field = getattr(base, "_order_field_name", None), base_order
@@ -128,7 +132,9 @@ class FilterMetaClass(SerializerMetaclass):
             generated = {
                 key: field
                 for key, field in model_fields.items()
-                if key not in explicit and key not in annotated
+                if key not in explicit
+                and key not in annotated
+                and (key not in inherited or key in inherited_generated)
             }
         elif own_meta is not None and options.model is not None and options.model._meta.abstract:
             raise ValueError(f"{name}.Meta.model {options.model.__name__} is abstract.")
@@ -185,6 +191,11 @@ class FilterMetaClass(SerializerMetaclass):
         cls = super().__new__(mcs, name, bases, attrs)
         cls._options = options
         cls._base_fields = base_fields
+        cls._generated_names = frozenset(
+            key
+            for key in base_fields
+            if key in generated or (key in inherited_generated and key not in own)
+        )
         cls._order_field_name = order_name
         cls._order_field = order_field
         cls._declared_fields = declared

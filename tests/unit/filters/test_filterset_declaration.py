@@ -361,3 +361,21 @@ def test_non_mapping_data_is_a_validation_error():
     filterset = F(data=["name"])
     assert not filterset.is_valid()
     assert "non_field_errors" in filterset.errors
+
+
+def test_subclass_meta_keeps_inherited_explicit_fields():
+    class Base(FilterSet):
+        price = DecimalField(lookups=["gte"])
+
+        class Meta:
+            model = Product
+            fields = ["price", "stock"]
+
+    class Child(Base):
+        class Meta:
+            max_list_items = 5
+
+    fields = Child().fields
+    assert "price__gte" in fields
+    assert "stock" in fields
+    assert Child.get_options().max_list_items == 5
