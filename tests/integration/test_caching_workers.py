@@ -213,3 +213,31 @@ def test_django_q_sync_mode_runs_the_invalidation(monkeypatch):
         article.save()
         assert title_django_q.get_cache_only(article.pk) is CACHE_MISSING
         assert title_django_q(article.pk) == "after"
+
+
+def test_broker_down_falls_back_to_inline_with_a_warning(private_redis, caplog):
+    import logging
+
+    from tests.cacheapp.cached import title_rq
+
+    queue = f"restflow-rq-down-{settings.RUN_ID}"
+    with override_settings(
+        RQ_QUEUES={queue: {"URL": private_redis.url, "SOCKET_CONNECT_TIMEOUT": 0.5}},
+        RESTFLOW_SETTINGS={
+            "CACHE_SETTINGS": {"DISPATCHER_SETTINGS": {"django_rq": {"QUEUE": queue}}}
+        },
+    ):
+        from tests.cacheapp.models import Article
+
+        article = Article.objects.create(title="before", body="django_rq")
+        title_rq.invalidate_all()
+        assert title_rq(article.pk) == "before"
+        private_redis.stop()
+        article.title = "after"
+        with caplog.at_level(logging.WARNING, logger="restflow.caching"):
+            article.save()
+        assert title_rq.get_cache_only(article.pk) is CACHE_MISSING
+        assert any(
+            "django_rq" in record.getMessage() and "inline" in record.getMessage()
+            for record in caplog.records
+        )
