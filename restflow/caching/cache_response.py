@@ -46,7 +46,7 @@ DEFAULT_VARY_HEADERS = ("Accept", "Accept-Language")
 
 
 class ResponseCacheKeyConstructor(KeyConstructor):
-    """Key a view response by URL kwargs (partition), path, query string, caller and Accept.
+    """Key a view response by URL kwargs (partition), scheme, host, path, query, caller and Accept.
 
     ``identity`` is the authenticated user, or a digest of the
     ``Authorization`` header or session cookie the request carries, so two
@@ -54,6 +54,9 @@ class ResponseCacheKeyConstructor(KeyConstructor):
     """
 
     path_params = ViewKwargsKeyField("*", partition=True)
+    # Scheme and host change absolute URLs in bodies (hyperlinks, pagination links).
+    scheme = RequestValueKeyField("scheme")
+    host = HeadersKeyField(("Host", "X-Forwarded-Host"))
     path = RequestValueKeyField("path")
     query_params = QueryParamsKeyField("*", hash_value=True)
     identity = RequestIdentityKeyField()
@@ -125,7 +128,11 @@ class CachedResponseWrapper(CachedWrapper):
 
     # --- storing ------------------------------------------------------------------------------
 
-    def _accepts(self, response: Any) -> bool:
+    def _accepts(self, response: Any, request: Any) -> bool:
+        if request.method == "HEAD":
+            # Served from entries that GET stored, but never stored: a server
+            # may strip the body of a HEAD response before it reaches here.
+            return False
         problem = cacheability_problem(response)
         if problem is not None:
             logger.debug("Response of %s not cached: %s", self.identifier, problem)
@@ -181,7 +188,7 @@ class CachedResponseWrapper(CachedWrapper):
                 return hit
 
         response = compute()
-        if not self._accepts(response) or not self._should_store(response):
+        if not self._accepts(response, request) or not self._should_store(response):
             return response
 
         new_vary, stored = self._entries(response)
@@ -254,7 +261,7 @@ class CachedResponseWrapper(CachedWrapper):
                 return hit
 
         response = await compute()
-        if not self._accepts(response) or not await self._ashould_store(response):
+        if not self._accepts(response, request) or not await self._ashould_store(response):
             return response
 
         new_vary, stored = self._entries(response)

@@ -195,6 +195,8 @@ def _build(rule: RouteRule) -> _BuiltRule:
     from restflow.caching.rules import InvalidationRule
 
     fields = {
+        "scheme": RequestValueKeyField("scheme", view_self_request_fallback=False),
+        "host": HeadersKeyField(("Host", "X-Forwarded-Host")),
         "path": RequestValueKeyField("path", view_self_request_fallback=False),
         "query": QueryParamsKeyField("*", hash_value=True, view_self_request_fallback=False),
         "identity": RequestIdentityKeyField(),

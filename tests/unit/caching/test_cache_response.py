@@ -186,3 +186,24 @@ async def test_plain_async_django_view_keys_by_session_user():
     assert hit.json() == {"user": "erin"}
     assert hit["X-Cache-Status"] == "HIT"
     assert CALLS["plain-async"] == 2
+
+
+def test_host_and_scheme_get_their_own_entries():
+    client = Client()
+    client.get("/api/behaviour/", HTTP_HOST="a.example")
+    client.get("/api/behaviour/", HTTP_HOST="b.example")
+    client.get("/api/behaviour/", HTTP_HOST="a.example", secure=True)
+    again = client.get("/api/behaviour/", HTTP_HOST="a.example")
+    assert again["X-Cache-Status"] == "HIT"
+    assert CALLS["behaviour"] == 3
+
+
+def test_head_is_served_from_get_entries_but_never_stored():
+    client = Client()
+    client.head("/api/behaviour/")
+    assert CALLS["behaviour"] == 1
+    client.get("/api/behaviour/")
+    assert CALLS["behaviour"] == 2
+    head = client.head("/api/behaviour/")
+    assert head["X-Cache-Status"] == "HIT"
+    assert CALLS["behaviour"] == 2
