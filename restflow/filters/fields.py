@@ -34,7 +34,7 @@ __all__ = [
     "LOOKUP_BOUND_LABELS",
     "LOOKUP_CATEGORIES",
     "LOOKUP_DEFAULT_FIELD",
-    "LOOKUP_SET",
+    "LOOKUP_SET",  # noqa: F822 - provided by the module __getattr__
     "BooleanField",
     "ChoiceField",
     "DateField",
@@ -319,11 +319,11 @@ class ListField(Field, drf_fields.ListField):
         return super().get_filter_path()
 
 
-LOOKUP_SET = known_lookup_names
-"""Callable returning Django's registered lookup names (evaluated on call, after apps load)."""
-
-
 def __getattr__(name: str) -> Any:
+    # LOOKUP_SET is computed on each access because django.contrib.postgres
+    # registers its lookups when its app is ready, after this module loads.
+    if name == "LOOKUP_SET":
+        return known_lookup_names()
     # These helpers build on this module, so they live elsewhere and are
     # imported on first access to keep the import graph one-way.
     if name in ("extract_model_fields", "DJANGO_FIELD_MAP", "RelatedField"):

@@ -51,7 +51,8 @@ def test_fields_module_reaches_helpers_lazily():
     assert callable(fields.extract_model_fields)
     assert callable(fields.build_filter_field)
     assert "CharField" in fields.DJANGO_FIELD_MAP
-    assert "exact" in fields.LOOKUP_SET()
+    assert "exact" in fields.LOOKUP_SET
+    assert "year" in fields.LOOKUP_SET
     with pytest.raises(AttributeError):
         fields.not_a_name  # noqa: B018
 
