@@ -45,3 +45,17 @@ def title_dramatiq(article_id):
 @cache_result(ttl=300, invalidates_on=_rule("django_q"))
 def title_django_q(article_id):
     return _title(article_id)
+
+
+@cache_result(ttl=300, cache_alias="redis")
+def slow_counted(token):
+    """Count calls in the shared cache, then take long enough for others to pile up."""
+    import time
+
+    from django.core.cache import caches
+
+    cache = caches["redis"]
+    cache.add(f"calls-{token}", 0, timeout=300)
+    cache.incr(f"calls-{token}")
+    time.sleep(0.5)
+    return f"computed-{token}"
