@@ -144,6 +144,8 @@ class EnvelopeDescription:
     schema: dict[str, Any]
     media_type: str
     envelope_class: type
+    #: ``"restflow"`` or ``"problem"`` when the schema is a built-in one, else None.
+    style: str | None = None
 
 
 def describe_envelope() -> EnvelopeDescription:
@@ -159,21 +161,22 @@ def describe_envelope() -> EnvelopeDescription:
     envelope_class = type(envelope)
     media_type = str(getattr(envelope, "media_type", BaseEnvelope.media_type))
     own_schema = getattr(envelope, "get_openapi_schema", None)
+    style: str | None = None
     if callable(own_schema):
         name, schema = envelope_class.__name__, own_schema()
     elif isinstance(envelope, ProblemEnvelope):
-        name, schema = "ProblemDetails", PROBLEM_SCHEMA
+        name, schema, style = "ProblemDetails", PROBLEM_SCHEMA, "problem"
     elif isinstance(envelope, RestflowEnvelope):
-        name, schema = "ErrorEnvelope", RESTFLOW_ERROR_SCHEMA
+        name, schema, style = "ErrorEnvelope", RESTFLOW_ERROR_SCHEMA, "restflow"
     else:
         name, schema = envelope_class.__name__, _FREE_FORM
-    return EnvelopeDescription(name, schema, media_type, envelope_class)
+    return EnvelopeDescription(name, schema, media_type, envelope_class, style)
 
 
-def error_example(envelope_class: type, status: int) -> dict[str, Any] | None:
-    """Return an example body for ``status`` in the built-in envelope's shape, else None."""
+def error_example(style: str | None, status: int) -> dict[str, Any] | None:
+    """Return an example body for ``status`` in a built-in envelope ``style``, else None."""
     code, message, details = _EXAMPLES.get(status, _EXAMPLES[500])
-    if issubclass(envelope_class, ProblemEnvelope):
+    if style == "problem":
         errors = []
         if code == ErrorCode.VALIDATION_ERROR.value:
             errors = [
@@ -193,7 +196,7 @@ def error_example(envelope_class: type, status: int) -> dict[str, Any] | None:
         if details and not errors:
             body["details"] = details
         return body
-    if issubclass(envelope_class, RestflowEnvelope):
+    if style == "restflow":
         return {"error": {"code": code, "message": message, "details": details}}
     return None
 

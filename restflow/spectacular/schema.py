@@ -256,7 +256,7 @@ class RestflowAutoSchema(AutoSchema):
         responses: dict[int, dict[str, Any]] = {}
         for status in self.get_error_statuses():
             media: dict[str, Any] = {"schema": component.ref}
-            example = error_example(envelope.envelope_class, status)
+            example = error_example(envelope.style, status)
             if example is not None:
                 media["example"] = example
             response: dict[str, Any] = {

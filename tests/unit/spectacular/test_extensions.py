@@ -1,0 +1,64 @@
+"""Security schemes for restflow's authentication classes on plain DRF views."""
+
+from __future__ import annotations
+
+from django.urls import path
+from rest_framework import permissions
+from rest_framework.views import APIView
+
+from restflow.authentication.authentication import (
+    BasicAuthentication,
+    SessionAuthentication,
+    TokenAuthentication,
+)
+from restflow.authentication.jwt_authentication import JWTAuthentication
+from tests.unit.spectacular.openapi_views import ProductSummarySerializer
+from tests.unit.spectacular.support import build_schema, operation
+
+
+class Everything(APIView):
+    authentication_classes = [
+        JWTAuthentication,
+        SessionAuthentication,
+        BasicAuthentication,
+        TokenAuthentication,
+    ]
+    permission_classes = [permissions.IsAuthenticated]
+    throttle_classes = []
+    serializer_class = ProductSummarySerializer
+
+    def get(self, request):
+        raise NotImplementedError
+
+
+class SubclassedJWT(JWTAuthentication):
+    pass
+
+
+class Subclassed(APIView):
+    authentication_classes = [SubclassedJWT]
+    permission_classes = [permissions.IsAuthenticated]
+    throttle_classes = []
+    serializer_class = ProductSummarySerializer
+
+    def get(self, request):
+        raise NotImplementedError
+
+
+def test_each_restflow_authenticator_has_a_scheme():
+    schema = build_schema([path("api/all/", Everything.as_view())])
+    assert operation(schema, "/api/all/")["security"] == [
+        {"jwtAuth": []},
+        {"cookieAuth": []},
+        {"basicAuth": []},
+        {"tokenAuth": []},
+    ]
+    schemes = schema["components"]["securitySchemes"]
+    assert schemes["basicAuth"] == {"type": "http", "scheme": "basic"}
+    assert schemes["cookieAuth"]["in"] == "cookie"
+    assert schemes["tokenAuth"]["in"] == "header"
+
+
+def test_jwt_subclass_matches():
+    schema = build_schema([path("api/sub/", Subclassed.as_view())])
+    assert operation(schema, "/api/sub/")["security"] == [{"jwtAuth": []}]
