@@ -140,12 +140,9 @@ class CachedResponseWrapper(CachedWrapper):
         return True
 
     def _entries(self, response: Any) -> tuple[list[str], dict[str, Any]]:
-        vary = [
-            name
-            for name in response_vary_headers(response)
-            if name not in {header.lower() for header in DEFAULT_VARY_HEADERS}
-        ]
-        return vary, serialize_response(response)
+        # Every Vary header counts, even those the key already has: a custom
+        # key constructor may leave Accept out.
+        return response_vary_headers(response), serialize_response(response)
 
     def _finish(self, response: Any, metadata: Mapping[str, Any] | None) -> Any:
         if self.set_cache_headers:

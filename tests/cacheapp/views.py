@@ -16,7 +16,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from restflow.caching import InvalidationRule, cache_response
+from restflow.caching import InvalidationRule, RequestValueKeyField, cache_response
 from restflow.views import AsyncAPIView
 
 # How often each view body ran; tests compare it before and after requests.
@@ -72,6 +72,20 @@ class BehaviourView(APIView):
     def post(self, request):
         CALLS["behaviour-post"] += 1
         return Response({"posted": True})
+
+
+class PathKeyedView(APIView):
+    """Cached under a key of the path alone: only the response's Vary splits entries."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @cache_response(
+        key_constructor={"fields": {"path": RequestValueKeyField("path")}}, set_cache_headers=True
+    )
+    def get(self, request):
+        CALLS["path-keyed"] += 1
+        return Response({"calls": CALLS["path-keyed"]})
 
 
 @api_view(["GET"])

@@ -207,3 +207,14 @@ def test_head_is_served_from_get_entries_but_never_stored():
     head = client.head("/api/behaviour/")
     assert head["X-Cache-Status"] == "HIT"
     assert CALLS["behaviour"] == 2
+
+
+def test_response_vary_applies_to_custom_keys():
+    client = Client()
+    json_first = client.get("/api/path-keyed/", HTTP_ACCEPT="application/json")
+    html = client.get("/api/path-keyed/", HTTP_ACCEPT="text/html")
+    json_again = client.get("/api/path-keyed/", HTTP_ACCEPT="application/json")
+    assert json_first["Content-Type"].startswith("application/json")
+    assert html["Content-Type"].startswith("text/html")
+    assert json_again["X-Cache-Status"] == "HIT"
+    assert CALLS["path-keyed"] == 2
