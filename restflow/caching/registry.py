@@ -61,6 +61,7 @@ class CacheRegistry:
         self._pending: list[InvalidationRule] = []
         self._discovered = False
         self._connected: set[str] = set()
+        self._warned_not_installed = False
 
     # --- registration ----------------------------------------------------------------
 
@@ -79,11 +80,27 @@ class CacheRegistry:
                 # The same rule declared again (module reloaded): keep the newest.
                 self._drop(rule.rule_id)
             self._rules[rule.rule_id] = rule
-            if self._discovered:
+            if self._discovered or self._apps_ready_without_caching_app():
                 self._attach(rule)
             else:
                 self._pending.append(rule)
         return rule
+
+    def _apps_ready_without_caching_app(self) -> bool:
+        # Without the app nothing calls auto_discover(), so queued rules would
+        # never connect. Connect them as they come, and say once why late.
+        from django.apps import apps
+
+        if not apps.ready or apps.is_installed("restflow.caching"):
+            return False
+        if not self._warned_not_installed:
+            self._warned_not_installed = True
+            logger.warning(
+                "Add 'restflow.caching' to INSTALLED_APPS: without it, invalidation rules "
+                "connect only when the module declaring them is imported, so saves made "
+                "before that do not invalidate."
+            )
+        return True
 
     register = add
 

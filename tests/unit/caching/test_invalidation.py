@@ -342,3 +342,26 @@ async def test_ainvalidate_for_after_update(make_product):
     await Product.objects.filter(pk=product.pk).aupdate(price=Decimal("70.00"))
     await ainvalidate_for(Product, [product], fields=["price"])
     assert await sync_to_async(price)(product.pk) == "70.00"
+
+
+def test_rules_connect_without_the_app_installed(make_product, caplog):
+    import logging
+
+    from django.apps import apps
+
+    installed = [app.name for app in apps.get_app_configs() if app.name != "restflow.caching"]
+    product = make_product()
+    from django.test import override_settings
+
+    with override_settings(INSTALLED_APPS=installed), caplog.at_level(logging.WARNING):
+        from restflow.caching.registry import CacheRegister
+
+        CacheRegister._discovered = False
+        try:
+            price, _ = product_price_cache()
+            price(product.pk)
+            product.save()
+            assert price.get_cache_only(product.pk) is CACHE_MISSING
+        finally:
+            CacheRegister._discovered = True
+    assert any("INSTALLED_APPS" in record.getMessage() for record in caplog.records)
