@@ -75,6 +75,10 @@ class SmallPages(PageNumberPagination):
     page_size = 5
 
 
+class FastPages(FastPageNumberPagination):
+    page_size = 4
+
+
 class CursorPages(CursorPagination):
     page_size = 5
     ordering = "-created_at"
@@ -121,7 +125,7 @@ class SplitProductList(AsyncListAPIView):
     queryset = Product.objects.all()
     response_serializer_class = ProductSummarySerializer
     serializer_class = ProductSerializer
-    pagination_class = FastPageNumberPagination
+    pagination_class = FastPages
     filter_backends = [RestflowFilterBackend]
     filterset_class = ProductFilterSet
     authentication_classes = []
@@ -176,22 +180,26 @@ class StreamBase(AsyncAPIView):
     throttle_classes = []
 
 
+def _products():
+    return Product.objects.order_by("id").aiterator()
+
+
 class NDJSONProducts(StreamBase):
     @streaming_schema(NDJSONResponse, ProductSummarySerializer)
     async def get(self, request):
-        raise NotImplementedError
+        return NDJSONResponse(_products(), serializer_class=ProductSummarySerializer)
 
 
 class EventProducts(StreamBase):
     @streaming_schema(SSEResponse, ProductSummarySerializer, description="Price changes.")
     async def get(self, request):
-        raise NotImplementedError
+        return SSEResponse(_products(), serializer_class=ProductSummarySerializer, keepalive=None)
 
 
 class ArrayProducts(StreamBase):
     @streaming_schema(StreamingJSONListResponse, ProductSummarySerializer)
     async def get(self, request):
-        raise NotImplementedError
+        return StreamingJSONListResponse(_products(), serializer_class=ProductSummarySerializer)
 
 
 router = SimpleRouter()
