@@ -112,7 +112,8 @@ def test_disconnect_runs_producer_finally(tmp_path, kind):
         await asyncio.wait_for(task, 20)
         return produced
 
-    assert asyncio.run(main()) == "1"
+    # "0" when the disconnect lands before the consumer asks for item 1.
+    assert asyncio.run(main()) in ("0", "1")
 
 
 def test_failure_propagates_and_is_logged(tmp_path, caplog):
