@@ -16,6 +16,16 @@ from tests.support.services import ROOT
 
 pytestmark = [pytest.mark.redis, pytest.mark.slow]
 
+
+@pytest.fixture(autouse=True, scope="module")
+def delete_restflow_keys_afterwards():
+    yield
+    from tests.cacheapp.redis_cleanup import delete_restflow_keys
+
+    if "redis" in settings.CACHES:
+        delete_restflow_keys()
+
+
 PROCESSES = 6
 
 SCRIPT = """

@@ -24,6 +24,15 @@ from tests.support.services import ROOT
 pytestmark = [pytest.mark.redis, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.fixture(autouse=True, scope="module")
+def delete_restflow_keys_afterwards():
+    yield
+    from tests.cacheapp.redis_cleanup import delete_restflow_keys
+
+    if "redis" in settings.CACHES:
+        delete_restflow_keys()
+
+
 def _environment(queue: str) -> dict[str, str]:
     return {
         **os.environ,

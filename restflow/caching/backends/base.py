@@ -25,6 +25,10 @@ __all__ = ["BaseCacheBackend", "generation_key", "new_generation"]
 logger = logging.getLogger(__name__)
 
 GENERATION_ROOT = "rfg"
+# Generation numbers expire so that one per partition does not pile up
+# forever. An expired number is replaced by a new random one, which only
+# makes the scope's entries unreachable (a wipe), never serves stale data.
+GENERATION_TIMEOUT = 30 * 24 * 3600
 LOCK_ROOT = "rfl"
 
 
@@ -79,7 +83,7 @@ class BaseCacheBackend:
             value = found.get(key)
             if not isinstance(value, str):
                 candidate = new_generation()
-                if self.cache.add(key, candidate, timeout=None):
+                if self.cache.add(key, candidate, timeout=GENERATION_TIMEOUT):
                     value = candidate
                 else:
                     value = self.cache.get(key) or candidate
@@ -102,7 +106,7 @@ class BaseCacheBackend:
             value = found.get(gkey)
             if not isinstance(value, str):
                 candidate = new_generation()
-                if await self.cache.aadd(gkey, candidate, timeout=None):
+                if await self.cache.aadd(gkey, candidate, timeout=GENERATION_TIMEOUT):
                     value = candidate
                 else:
                     value = await self.cache.aget(gkey) or candidate
@@ -134,17 +138,19 @@ class BaseCacheBackend:
 
     def wipe(self, scope: CacheKey) -> None:
         """Make every entry in ``scope`` unreachable by replacing its generation number."""
-        self.cache.set(generation_key(scope.prefix), new_generation(), timeout=None)
+        self.cache.set(generation_key(scope.prefix), new_generation(), timeout=GENERATION_TIMEOUT)
         logger.info("Wiped cache scope %s in cache %r", scope.prefix, self.alias)
 
     async def awipe(self, scope: CacheKey) -> None:
         """Async twin of :meth:`wipe`."""
-        await self.cache.aset(generation_key(scope.prefix), new_generation(), timeout=None)
+        await self.cache.aset(
+            generation_key(scope.prefix), new_generation(), timeout=GENERATION_TIMEOUT
+        )
         logger.info("Wiped cache scope %s in cache %r", scope.prefix, self.alias)
 
     def wipe_prefix(self, prefix: str) -> None:
         """Wipe a scope given as text (``"rf"``, ``"rf:<namespace>"``, ...)."""
-        self.cache.set(generation_key(prefix), new_generation(), timeout=None)
+        self.cache.set(generation_key(prefix), new_generation(), timeout=GENERATION_TIMEOUT)
         logger.info("Wiped cache scope %s in cache %r", prefix, self.alias)
 
     def reclaim_pattern(self, pattern: str) -> int | None:

@@ -7,6 +7,7 @@ import itertools
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core.cache import caches
 
 from restflow.caching.errors import reset_error_log
@@ -35,8 +36,11 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(autouse=True)
-def clean_cache_state():
-    """Clear the local-memory cache and drop invalidation rules a test registered."""
+def clean_cache_state(request):
+    """Clear the local-memory cache and drop invalidation rules a test registered.
+
+    Tests marked ``redis`` also delete the restflow keys they wrote there.
+    """
     caches["default"].clear()
     reset_error_log()
     before = {rule.rule_id for rule in CacheRegister.rules()}
@@ -46,6 +50,10 @@ def clean_cache_state():
             CacheRegister._drop(rule.rule_id)
     caches["default"].clear()
     _close_executor_connections()
+    if request.node.get_closest_marker("redis") is not None and "redis" in settings.CACHES:
+        from tests.cacheapp.redis_cleanup import delete_restflow_keys
+
+        delete_restflow_keys()
 
 
 def _close_executor_connections():
