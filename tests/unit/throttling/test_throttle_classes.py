@@ -53,6 +53,8 @@ def drf_settings(**values):
     return override_settings(REST_FRAMEWORK={**settings.REST_FRAMEWORK, **values})
 
 
+# Hour-long windows: the cache store's fixed windows start on the hour, so
+# minute windows would reset whenever a test ran across a minute boundary.
 def rates(**values):
     return drf_settings(DEFAULT_THROTTLE_RATES=values)
 
@@ -74,7 +76,7 @@ def test_subclasses_drf_classes():
 
 
 def test_rates_read_when_built():
-    with rates(anon="1/min"):
+    with rates(anon="1/hour"):
         assert AnonRateThrottle().num_requests == 1
     with rates(anon="7/10s"):
         throttle = AnonRateThrottle()
@@ -97,7 +99,8 @@ def test_invalid_class_rate_names_class():
 
 
 def test_missing_scope_rate():
-    with rates(user="5/min"), pytest.raises(ImproperlyConfigured, match="no rate for scope 'anon'"):
+    expected = "no rate for scope 'anon'"
+    with rates(user="5/hour"), pytest.raises(ImproperlyConfigured, match=expected):
         AnonRateThrottle()
 
 
@@ -116,22 +119,22 @@ def test_rate_none_never_throttles():
 
 
 def test_anon_limit_and_wait():
-    with rates(anon="2/min"):
+    with rates(anon="2/hour"):
         results = [AnonRateThrottle().allow_request(anon(), None) for _ in range(2)]
         denied = AnonRateThrottle()
         assert denied.allow_request(anon(), None) is False
     assert results == [True, True]
-    assert 0 < denied.wait() <= 60
+    assert 0 < denied.wait() <= 3600
     assert denied.usage.count == 3
 
 
 def test_anon_ignores_authenticated():
-    with rates(anon="1/min"):
+    with rates(anon="1/hour"):
         assert all(AnonRateThrottle().allow_request(authed(1), None) for _ in range(3))
 
 
 def test_user_counts_per_user():
-    with rates(user="1/min"):
+    with rates(user="1/hour"):
         assert UserRateThrottle().allow_request(authed(1), None) is True
         assert UserRateThrottle().allow_request(authed(1), None) is False
         assert UserRateThrottle().allow_request(authed(2), None) is True
@@ -139,7 +142,7 @@ def test_user_counts_per_user():
 
 def test_async_twin_counts_same_store():
     async def main():
-        with rates(user="2/min"):
+        with rates(user="2/hour"):
             first = await UserRateThrottle().aallow_request(authed(3), None)
             second = UserRateThrottle().allow_request(authed(3), None)
             third = await UserRateThrottle().aallow_request(authed(3), None)
@@ -161,7 +164,7 @@ class NoScopeView:
 
 
 def test_scoped_sync_resolves_scope():
-    with rates(uploads="1/min"):
+    with rates(uploads="1/hour"):
         assert Scoped().allow_request(anon(), UploadView()) is True
         throttle = Scoped()
         assert throttle.allow_request(anon(), UploadView()) is False
@@ -171,7 +174,7 @@ def test_scoped_sync_resolves_scope():
 
 def test_scoped_async_resolves_scope():
     async def main():
-        with rates(uploads="1/min"):
+        with rates(uploads="1/hour"):
             first = await Scoped().aallow_request(anon(), UploadView())
             throttle = Scoped()
             second = await throttle.aallow_request(anon(), UploadView())
@@ -179,7 +182,7 @@ def test_scoped_async_resolves_scope():
 
     first, second, throttle = asyncio.run(main())
     assert (first, second) == (True, False)
-    assert (throttle.scope, throttle.duration) == ("uploads", 60)
+    assert (throttle.scope, throttle.duration) == ("uploads", 3600)
 
 
 def test_scoped_without_scope_allows():
@@ -197,7 +200,7 @@ def test_scoped_invalid_rate_names_scope():
 
 
 def test_spoofed_forwarded_for_still_limited():
-    with drf_settings(DEFAULT_THROTTLE_RATES={"anon": "2/min"}, NUM_PROXIES=1):
+    with drf_settings(DEFAULT_THROTTLE_RATES={"anon": "2/hour"}, NUM_PROXIES=1):
         # The proxy appends the real client address; the client controls the rest.
         results = [
             AnonRateThrottle().allow_request(
@@ -212,7 +215,7 @@ def test_forwarded_for_trusted_whole_without_num_proxies():
     # DRF's rule with NUM_PROXIES = None: the whole header is the identity,
     # so a client that varies it is counted separately each time. The
     # restflow.W073 deploy check warns about this setting.
-    with rates(anon="1/min"):
+    with rates(anon="1/hour"):
         results = [
             AnonRateThrottle().allow_request(anon(HTTP_X_FORWARDED_FOR=f"1.2.3.{n}"), None)
             for n in range(3)
@@ -221,7 +224,7 @@ def test_forwarded_for_trusted_whole_without_num_proxies():
 
 
 def test_num_proxies_zero_uses_remote_addr():
-    with drf_settings(DEFAULT_THROTTLE_RATES={"anon": "1/min"}, NUM_PROXIES=0):
+    with drf_settings(DEFAULT_THROTTLE_RATES={"anon": "1/hour"}, NUM_PROXIES=0):
         first = AnonRateThrottle().allow_request(anon("10.1.1.1", HTTP_X_FORWARDED_FOR="a"), None)
         second = AnonRateThrottle().allow_request(anon("10.1.1.1", HTTP_X_FORWARDED_FOR="b"), None)
     assert (first, second) == (True, False)
@@ -248,7 +251,7 @@ def test_async_path_uses_store_ahit():
         override_settings(
             RESTFLOW_SETTINGS={"THROTTLING": {"STORE": f"{__name__}.RecordingStore"}}
         ),
-        rates(anon="5/min"),
+        rates(anon="5/hour"),
     ):
         asyncio.run(AnonRateThrottle().aallow_request(anon(), None))
         AnonRateThrottle().allow_request(anon(), None)
@@ -263,7 +266,7 @@ def test_get_store_override():
         def get_store(self):
             return store
 
-    with rates(anon="5/min"):
+    with rates(anon="5/hour"):
         assert Custom().allow_request(anon(), None) is True
     assert RecordingStore.calls == ["hit"]
 
@@ -280,7 +283,7 @@ def test_sync_only_override_runs_in_thread():
         seen["loop"] = threading.get_ident()
         return await SyncOnly().aallow_request(anon(), None)
 
-    with rates(anon="5/min"):
+    with rates(anon="5/hour"):
         assert asyncio.run(main()) is False
     assert seen["thread"] != seen["loop"]
 
@@ -321,7 +324,7 @@ def test_throttler_allow_request_with_plain_drf_throttle():
 
 
 def test_throttler_allow_request_with_async_throttle():
-    with rates(anon="1/min"):
+    with rates(anon="1/hour"):
         outcomes = asyncio.run(_twice(AnonRateThrottle))
     assert outcomes == [True, False]
 
@@ -342,10 +345,10 @@ class LimitedView(APIView):
 
 def test_view_returns_429_envelope_with_retry_after():
     view = LimitedView.as_view()
-    with rates(anon="1/min"):
+    with rates(anon="1/hour"):
         assert view(factory.get("/")).status_code == 200
         response = view(factory.get("/"))
     assert response.status_code == 429
-    assert 1 <= int(response["Retry-After"]) <= 60
+    assert 1 <= int(response["Retry-After"]) <= 3600
     assert response.data["error"]["code"] == "throttled"
     assert response.data["error"]["details"]["retry_after_seconds"] == int(response["Retry-After"])
