@@ -225,6 +225,16 @@ def dispatch_safely(dispatcher: Any, job: InvalidationJob) -> None:
             )
             return
         except Exception:
+            if job.started:
+                logger.error(
+                    "Cache rules %s for %s pk=%r failed in dispatcher %s",
+                    ", ".join(job.rule_ids),
+                    job.context.get("model_label"),
+                    job.context.get("pk"),
+                    getattr(dispatcher, "name", dispatcher),
+                    exc_info=True,
+                )
+                return
             logger.warning(
                 "Dispatcher %s could not enqueue cache rules %s for %s pk=%r; running them inline",
                 getattr(dispatcher, "name", dispatcher),

@@ -39,11 +39,15 @@ class InvalidationJob:
     rule_kwargs: dict[str, Any]
     context: dict[str, Any] = field(default_factory=dict)
     instance: Any = None
+    # Set once the rules started running here, so a failure is not mistaken
+    # for a failed enqueue and run a second time.
+    started: bool = False
 
     def run(self) -> None:
         """Run the rules now, in this thread."""
         from restflow.caching.tasks import run_cache_rules
 
+        self.started = True
         run_cache_rules(
             self.rule_ids, self.rule_kwargs, context=self.context, instance=self.instance
         )
@@ -52,6 +56,7 @@ class InvalidationJob:
         """Run the rules now, on the running event loop."""
         from restflow.caching.tasks import arun_cache_rules
 
+        self.started = True
         await arun_cache_rules(
             self.rule_ids, self.rule_kwargs, context=self.context, instance=self.instance
         )

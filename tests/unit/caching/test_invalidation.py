@@ -365,3 +365,67 @@ def test_rules_connect_without_the_app_installed(make_product, caplog):
         finally:
             CacheRegister._discovered = True
     assert any("INSTALLED_APPS" in record.getMessage() for record in caplog.records)
+
+
+def test_failing_inline_rules_run_once_and_stay_out_of_save(make_product, caplog):
+    import logging
+
+    from catalog.models import Product
+    from django.test import override_settings
+
+    calls = []
+
+    def broken(wrapper, instance):
+        calls.append(instance.pk)
+        raise RuntimeError("cache unavailable")
+
+    @cache_result(
+        ttl=60,
+        invalidates_on=[InvalidationRule(model=Product, invalidator=broken, raise_exception=True)],
+    )
+    def anything(value):
+        return value
+
+    product = make_product()
+    with (
+        override_settings(
+            RESTFLOW_SETTINGS={"CACHE_SETTINGS": {"DISPATCHER_RAISE_EXCEPTION": True}}
+        ),
+        caplog.at_level(logging.ERROR, logger="restflow.caching"),
+    ):
+        product.save()
+    assert calls == [product.pk]
+    assert any("failed" in record.getMessage() for record in caplog.records)
+
+
+def test_batched_rules_share_one_job(make_product):
+    from catalog.models import Product
+
+    from restflow.caching.invalidation import collect_jobs
+    from restflow.caching.registry import SignalType
+
+    @cache_result(
+        ttl=60,
+        invalidates_on=[
+            InvalidationRule(model=Product, field_mapping={}, batch=True, dispatcher="threadpool"),
+        ],
+    )
+    def first(value=None):
+        return value
+
+    @cache_result(
+        ttl=60,
+        invalidates_on=[
+            InvalidationRule(model=Product, field_mapping={}, batch=True, dispatcher="threadpool"),
+        ],
+    )
+    def second(value=None):
+        return value
+
+    product = make_product()
+    ids = {first.invalidates_on[0].rule_id, second.invalidates_on[0].rule_id}
+    jobs = [
+        job for _, job in collect_jobs(product, SignalType.POST_SAVE) if ids & set(job.rule_ids)
+    ]
+    assert len(jobs) == 1
+    assert set(jobs[0].rule_ids) == ids
