@@ -218,3 +218,28 @@ def test_response_vary_applies_to_custom_keys():
     assert html["Content-Type"].startswith("text/html")
     assert json_again["X-Cache-Status"] == "HIT"
     assert CALLS["path-keyed"] == 2
+
+
+def test_cache_if_sees_the_rendered_response():
+    from rest_framework.response import Response
+    from rest_framework.test import APIRequestFactory
+    from rest_framework.views import APIView
+
+    from restflow.caching import cache_response
+
+    calls = []
+
+    class Flagged(APIView):
+        authentication_classes: list = []
+        permission_classes: list = []
+
+        @cache_response(cache_if=lambda response: b"keep" in response.content)
+        def get(self, request):
+            calls.append(request.query_params.get("word"))
+            return Response({"word": request.query_params.get("word")})
+
+    view = Flagged.as_view()
+    factory = APIRequestFactory()
+    for word in ("keep", "keep", "drop", "drop"):
+        assert view(factory.get("/flagged/", {"word": word})).status_code == 200
+    assert calls == ["keep", "drop", "drop"]

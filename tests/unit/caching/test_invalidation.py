@@ -429,3 +429,79 @@ def test_batched_rules_share_one_job(make_product):
     ]
     assert len(jobs) == 1
     assert set(jobs[0].rule_ids) == ids
+
+
+def test_require_args_list_and_false(make_product):
+    from catalog.models import Product
+
+    product = make_product(description="")
+    seen = []
+
+    def record(wrapper, instance):
+        seen.append(instance.pk)
+
+    @cache_result(
+        ttl=60,
+        invalidates_on=[
+            InvalidationRule(
+                model=Product,
+                field_mapping={"product_id": "pk", "brand_name": "brand.missing_attribute"},
+                require_args=["product_id"],
+            )
+        ],
+    )
+    def lenient(product_id, brand_name=None):
+        return product_id
+
+    @cache_result(
+        ttl=60,
+        invalidates_on=[
+            InvalidationRule(
+                model=Product,
+                field_mapping={"product_id": "pk", "brand_name": "brand.missing_attribute"},
+            )
+        ],
+    )
+    def strict(product_id, brand_name=None):
+        return product_id
+
+    lenient(product.pk)
+    strict(product.pk)
+    product.save()
+    assert lenient.get_cache_only(product.pk) is CACHE_MISSING
+    assert strict.get_cache_only(product.pk) == product.pk
+
+
+def test_watched_many_to_many_field():
+    from tests.cacheapp.models import Article, Tag
+
+    article = Article.objects.create(title="a")
+    tag = Tag.objects.create(name="w")
+
+    @cache_result(
+        ttl=60,
+        invalidates_on=[
+            InvalidationRule(
+                model=Article, field_mapping={"article_id": "pk"}, watch_fields=["tags"]
+            )
+        ],
+    )
+    def tags_of(article_id):
+        return list(Article.objects.get(pk=article_id).tags.values_list("name", flat=True))
+
+    @cache_result(
+        ttl=60,
+        invalidates_on=[
+            InvalidationRule(
+                model=Article, field_mapping={"article_id": "pk"}, watch_fields=["title"]
+            )
+        ],
+    )
+    def title_of(article_id):
+        return Article.objects.get(pk=article_id).title
+
+    tags_of(article.pk)
+    title_of(article.pk)
+    article.tags.add(tag)
+    assert tags_of.get_cache_only(article.pk) is CACHE_MISSING
+    assert title_of.get_cache_only(article.pk) == "a"

@@ -361,3 +361,24 @@ async def test_async_methods_through_an_instance_pass_self():
     assert service.calls == 1
     await service.total.adelete_cache(2)
     assert await service.total.aget_cache_only(2) is CACHE_MISSING
+
+
+def test_template_responses_are_stored_once_rendered():
+    from django.template import engines
+    from django.template.response import SimpleTemplateResponse
+
+    calls = []
+    template = engines["django"].from_string("Hello {{ name }}")
+
+    @cache_result(ttl=60)
+    def page(name):
+        calls.append(name)
+        return SimpleTemplateResponse(template, {"name": name})
+
+    first = page("Ada")
+    assert page.get_cache_only("Ada") is CACHE_MISSING
+    first.render()
+    cached = page.get_cache_only("Ada")
+    assert cached.content == b"Hello Ada"
+    assert page("Ada").content == b"Hello Ada"
+    assert calls == ["Ada"]
