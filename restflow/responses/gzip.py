@@ -8,6 +8,11 @@ compresses each chunk as a separate gzip member, and clients whose decoder
 stops after the first member (httpx, for one) lose the rest. Streaming
 responses pass what the middleware installs through :func:`unbuffered_gzip`,
 which swaps in one flushing gzip stream on those versions.
+
+NOTE: recognising Django 5.2's generators reads their unstarted frames
+(CPython) and the middleware's local names. To remove this module once
+Django 5.2 is no longer supported: delete it and the
+``_set_streaming_content`` override in ``restflow.responses.streaming``.
 """
 
 from __future__ import annotations
