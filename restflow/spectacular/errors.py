@@ -146,6 +146,9 @@ class EnvelopeDescription:
     envelope_class: type
     #: ``"restflow"`` or ``"problem"`` when the schema is a built-in one, else None.
     style: str | None = None
+    #: True when DRF views render the body with their negotiated renderer,
+    #: so its media types are the view's, not ``media_type``.
+    negotiate: bool = True
 
 
 def describe_envelope() -> EnvelopeDescription:
@@ -170,7 +173,8 @@ def describe_envelope() -> EnvelopeDescription:
         name, schema, style = "ErrorEnvelope", RESTFLOW_ERROR_SCHEMA, "restflow"
     else:
         name, schema = envelope_class.__name__, _FREE_FORM
-    return EnvelopeDescription(name, schema, media_type, envelope_class, style)
+    negotiate = bool(getattr(envelope, "negotiate", True))
+    return EnvelopeDescription(name, schema, media_type, envelope_class, style, negotiate)
 
 
 def error_example(style: str | None, status: int) -> dict[str, Any] | None:

@@ -253,6 +253,11 @@ class RestflowAutoSchema(AutoSchema):
             object=envelope.envelope_class,
         )
         self.registry.register_on_missing(component)
+        # An envelope that negotiates is rendered like any other response of
+        # the view; one that does not is always sent as its own media type.
+        media_types = [envelope.media_type]
+        if envelope.negotiate:
+            media_types = self.map_renderers("media_type") or media_types
         responses: dict[int, dict[str, Any]] = {}
         for status in self.get_error_statuses():
             media: dict[str, Any] = {"schema": component.ref}
@@ -260,7 +265,7 @@ class RestflowAutoSchema(AutoSchema):
             if example is not None:
                 media["example"] = example
             response: dict[str, Any] = {
-                "content": {envelope.media_type: media},
+                "content": {media_type: dict(media) for media_type in media_types},
                 "description": ERROR_DESCRIPTIONS.get(status, "Error."),
             }
             headers = self._error_headers(status)

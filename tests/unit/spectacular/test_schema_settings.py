@@ -46,6 +46,7 @@ def test_drf_handler_adds_no_envelope():
 
 class DocumentedEnvelope(RestflowEnvelope):
     media_type = "application/vnd.shop.error+json"
+    negotiate = False
 
     def get_openapi_schema(self):
         return {"type": "object", "properties": {"oops": {"type": "string"}}}
@@ -73,6 +74,20 @@ def test_project_envelope_describes_itself():
     assert schema["components"]["schemas"]["DocumentedEnvelope"]["properties"] == {
         "oops": {"type": "string"}
     }
+
+
+class NegotiatedEnvelope(DocumentedEnvelope):
+    negotiate = True
+
+
+@override_settings(
+    RESTFLOW_SETTINGS={"EXCEPTIONS": {"ENVELOPE": ENVELOPE_PATH + "NegotiatedEnvelope"}}
+)
+def test_negotiating_envelope_uses_view_renderers():
+    schema = build_schema(openapi_views.urlpatterns)
+    content = operation(schema, "/api/products/")["responses"]["404"]["content"]
+    # The viewset renders JSON (the browsable API is left out of schemas).
+    assert list(content) == ["application/json"]
 
 
 @override_settings(
