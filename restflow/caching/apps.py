@@ -20,8 +20,20 @@ class CachingConfig(AppConfig):
         from restflow.caching import checks  # noqa: F401 - registers the system checks
         from restflow.caching.registry import CacheRegister
 
+        if not self._settings_valid():
+            # manage.py check reports the settings problems (restflow.E001-E004);
+            # discovery would only stop start-up with a SettingsError traceback.
+            return
         CacheRegister.auto_discover()
         self._build_route_rules()
+
+    @staticmethod
+    def _settings_valid() -> bool:
+        from django.conf import settings
+
+        from restflow.settings import SETTING_NAME, validate_user_settings
+
+        return not validate_user_settings(getattr(settings, SETTING_NAME, {}))
 
     @staticmethod
     def _build_route_rules() -> None:

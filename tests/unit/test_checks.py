@@ -328,10 +328,6 @@ def test_check_process_typo():
     assert "ACCESS_TOKEN_LIFETIME" in result.stderr
 
 
-# TODO: drop this mark once restflow.caching's AppConfig.ready() skips rule
-# discovery while RESTFLOW_SETTINGS is invalid; until then django.setup()
-# raises SettingsError and `manage.py check` prints a traceback, not E002.
-@pytest.mark.xfail(strict=True, reason="restflow.caching reads settings in ready()")
 def test_check_process_typo_reports_cleanly():
     result = run_check_process({"JWT": {"ACCES_TOKEN_LIFETIME": 5}})
     assert "Traceback" not in result.stderr
