@@ -210,4 +210,5 @@ def register_checks() -> None:
     import restflow.authentication.checks  # noqa: F401 - registers the JWT checks (E05x/W05x)
     from restflow.filters import checks as _filters  # noqa: F401 - W080/W081 checks
     from restflow.pagination import checks as _pagination  # noqa: F401 - W090 check
+    from restflow.spectacular import checks as _spectacular  # noqa: F401 - E100/W101 checks
     from restflow.throttling import checks as _throttling  # noqa: F401 - E07x/W07x checks

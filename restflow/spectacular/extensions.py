@@ -1,10 +1,10 @@
 """drf-spectacular extensions for restflow's authentication classes.
 
-Importing this module registers them with drf-spectacular. ``restflow.spectacular``
-and ``restflow.spectacular.schema`` import it, so any project that names
-``RestflowAutoSchema`` or imports the package gets them; a project on
-drf-spectacular's own ``AutoSchema`` imports this module once, for example
-in an ``AppConfig.ready()``.
+Importing this module registers them with drf-spectacular.
+``restflow.spectacular.schema`` imports it, so any project that names
+``RestflowAutoSchema`` gets them; a project on drf-spectacular's own
+``AutoSchema`` imports this module once, for example in an
+``AppConfig.ready()``.
 """
 
 from __future__ import annotations

@@ -223,11 +223,15 @@ class RestflowAutoSchema(AutoSchema):
     def get_error_statuses(self) -> list[int]:
         """Return the error statuses this operation can produce, in ascending order.
 
-        400 when it reads a request body or has filter parameters; 401 when
-        the view authenticates; 403 when a permission other than
-        ``AllowAny`` applies; 404 on a detail path and on paginated lists
-        whose page or cursor can be invalid; 429 when the view throttles;
-        500 and 503 always. Override to add or remove statuses.
+        - 400 when it reads a request body or has filter parameters;
+        - 401 when the view authenticates;
+        - 403 when a permission other than ``AllowAny`` applies;
+        - 404 on a detail path, and on paginated lists whose page or cursor
+          can be invalid;
+        - 429 when the view throttles;
+        - 500 and 503 always.
+
+        Override to add or remove statuses.
         """
         statuses = {500, 503}
         if self.method in _BODY_METHODS or self._get_filter_parameters():
