@@ -39,12 +39,13 @@ DEMO_USER := demo
 DEMO_PASSWORD := demo-pass-123
 MANAGE := $(PY) example_project/manage.py
 
-.PHONY: help install demo test lint docs docs-serve bench services clean
+.PHONY: help install demo test test-faults lint docs docs-serve bench services clean
 
 help:
 	@echo "make demo     serve the example catalog API on http://$(DEMO_HOST):$(DEMO_PORT)/"
 	@echo "make test     ruff, mypy, the suite on Python 3.13 (PostgreSQL + Redis when they"
 	@echo "              respond), the suite on Python 3.10 + Django 5.2 (nox), mkdocs --strict"
+	@echo "make test-faults  the resilience tests alone (tests/faults; needs PostgreSQL)"
 	@echo "make lint     ruff check and mypy restflow"
 	@echo "make docs     build the documentation site into site/ (strict)"
 	@echo "make bench    run bench/bench_*.py and rebuild bench/RESULTS.md"
@@ -111,7 +112,16 @@ test: $(STAMP)
 	eval "$$(bash conf/services.sh env)"; \
 		$(BIN)/nox --error-on-missing-interpreters -s "tests(py3.10-django5.2)" -- $(PYTEST_PARALLEL)
 	$(BIN)/mkdocs build --strict --quiet
+	$(MAKE) test-faults
 	$(PY) .ci/summarize_junit.py $(REPORTS)/*.xml
+
+# Resilience tests (marker `faults`, left out of the runs above): they start
+# their own redis-servers, a proxy in front of PostgreSQL, uvicorn and RQ
+# worker processes, and stop or restart them under load. They need PostgreSQL.
+test-faults: $(STAMP)
+	@mkdir -p $(REPORTS)
+	eval "$$(bash conf/services.sh env)"; \
+		$(BIN)/pytest -m faults tests/faults --junitxml=$(REPORTS)/faults.xml
 
 bench: $(STAMP) $(BENCH_STAMP)
 	eval "$$(bash conf/services.sh env)"; $(PY) -m bench
