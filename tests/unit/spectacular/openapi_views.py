@@ -27,6 +27,7 @@ from restflow.views import (
     AsyncListAPIView,
     AsyncModelViewSet,
     AsyncRetrieveAPIView,
+    ModelViewSet,
 )
 
 
@@ -119,6 +120,27 @@ class ProductViewSet(AsyncModelViewSet):
         raise NotImplementedError
 
 
+class SyncProductViewSet(ModelViewSet):
+    """The sync twin of ProductViewSet, with the same action configs."""
+
+    queryset = Product.objects.all()
+    serializer_class = ProductSerializer
+    filterset_class = ProductFilterSet
+    pagination_class = SmallPages
+    authentication_classes = [JWTAuthentication]
+    permission_classes = [drf_permissions.IsAuthenticated]
+    throttle_classes = [UserRateThrottle]
+    action_configs = ProductViewSet.action_configs
+
+    @action(detail=False, methods=["get"])
+    def recent(self, request):
+        raise NotImplementedError
+
+    @action(detail=True, methods=["post"])
+    def reprice(self, request, pk=None):
+        raise NotImplementedError
+
+
 class SplitProductList(AsyncListAPIView):
     """A generic view with the request/response split and the count-free paginator."""
 
@@ -204,6 +226,7 @@ class ArrayProducts(StreamBase):
 
 router = SimpleRouter()
 router.register("products", ProductViewSet, basename="product")
+router.register("sync-products", SyncProductViewSet, basename="sync-product")
 
 urlpatterns = [
     path("api/", include(router.urls)),

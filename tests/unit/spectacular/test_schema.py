@@ -143,3 +143,22 @@ def test_streams_use_their_media_types(schema):
         "type": "array",
         "items": {"$ref": "#/components/schemas/ProductSummary"},
     }
+
+
+@pytest.mark.parametrize(
+    ("path", "method"),
+    [
+        ("/api/{}/", "get"),
+        ("/api/{}/", "post"),
+        ("/api/{}/{{id}}/", "get"),
+        ("/api/{}/{{id}}/reprice/", "post"),
+        ("/api/{}/recent/", "get"),
+    ],
+)
+def test_sync_viewset_matches_async(schema, path, method):
+    async_op = operation(schema, path.format("products"), method)
+    sync_op = operation(schema, path.format("sync-products"), method)
+    assert sync_op["responses"] == async_op["responses"]
+    assert sync_op.get("requestBody") == async_op.get("requestBody")
+    assert parameter_names(sync_op) == parameter_names(async_op)
+    assert sync_op["security"] == async_op["security"]
