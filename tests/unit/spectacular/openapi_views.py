@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from asgiref.sync import sync_to_async
 from catalog.models import Category, Product
 from django.urls import include, path
 from rest_framework import generics, serializers
@@ -202,26 +203,39 @@ class StreamBase(AsyncAPIView):
     throttle_classes = []
 
 
-def _products():
-    return Product.objects.order_by("id").aiterator()
+async def _products():
+    # The rows are read in the handler, before streaming starts: the stream
+    # is consumed in another thread, whose database connection would stay
+    # open past the test and block the test database teardown.
+    rows = await sync_to_async(list)(Product.objects.order_by("id"))
+
+    async def stream():
+        for row in rows:
+            yield row
+
+    return stream()
 
 
 class NDJSONProducts(StreamBase):
     @streaming_schema(NDJSONResponse, ProductSummarySerializer)
     async def get(self, request):
-        return NDJSONResponse(_products(), serializer_class=ProductSummarySerializer)
+        return NDJSONResponse(await _products(), serializer_class=ProductSummarySerializer)
 
 
 class EventProducts(StreamBase):
     @streaming_schema(SSEResponse, ProductSummarySerializer, description="Price changes.")
     async def get(self, request):
-        return SSEResponse(_products(), serializer_class=ProductSummarySerializer, keepalive=None)
+        return SSEResponse(
+            await _products(), serializer_class=ProductSummarySerializer, keepalive=None
+        )
 
 
 class ArrayProducts(StreamBase):
     @streaming_schema(StreamingJSONListResponse, ProductSummarySerializer)
     async def get(self, request):
-        return StreamingJSONListResponse(_products(), serializer_class=ProductSummarySerializer)
+        return StreamingJSONListResponse(
+            await _products(), serializer_class=ProductSummarySerializer
+        )
 
 
 router = SimpleRouter()
