@@ -167,6 +167,14 @@ class RestflowAutoSchema(AutoSchema):
             and not self.is_detail_path()
         )
 
+    def should_paginate(self) -> bool:
+        """Return True when the operation's success body is a page of its paginator."""
+        return (
+            self.restflow_stream_schema() is None
+            and self.resolved_pagination_class() is not None
+            and self._is_list_view()
+        )
+
     def _get_paginator(self) -> Any:
         if self.restflow_stream_schema() is not None:
             return None
