@@ -88,6 +88,30 @@ def build_serializers():
     return DRFProductSerializer, RestflowProductSerializer
 
 
+def build_ninja_output():
+    """Return a callable that renders rows the way django-ninja renders a response.
+
+    Ninja validates the returned objects against the response schema
+    (``from_attributes``) and dumps the result; ``mode="json"`` gives the same
+    JSON-ready primitives (decimal and datetime strings) as DRF's ``.data``.
+    """
+    from catalog.models import Product
+    from ninja import ModelSchema
+    from pydantic import TypeAdapter
+
+    class NinjaProductOut(ModelSchema):
+        class Meta:
+            model = Product
+            fields = FIELDS
+
+    adapter = TypeAdapter(list[NinjaProductOut])
+
+    def render(rows):
+        return adapter.dump_python(adapter.validate_python(rows, from_attributes=True), mode="json")
+
+    return render
+
+
 def build_rows() -> list:
     from catalog.models import Product
 
@@ -109,6 +133,15 @@ def build_rows() -> list:
     ]
 
 
+def _ninja_or_none():
+    """Return ninja's renderer, or None when django-ninja is not installed (the ``bench`` extra)."""
+    try:
+        import ninja  # noqa: F401
+    except ImportError:
+        return None
+    return build_ninja_output()
+
+
 def serialize(serializer_class, rows) -> list:
     return serializer_class(rows, many=True).data
 
@@ -117,8 +150,11 @@ def run_phases(iterations: int) -> None:
     """Run inside callgrind: warm up, then one marked phase per variant."""
     setup_django()
     drf_class, restflow_class = build_serializers()
+    ninja_output = _ninja_or_none()
     rows = build_rows()
     assert serialize(drf_class, rows) == serialize(restflow_class, rows)
+    if ninja_output is not None:
+        ninja_output(rows)
     os.getppid()  # dump: setup and warm-up
     for _ in range(iterations):
         serialize(drf_class, rows)
@@ -126,6 +162,10 @@ def run_phases(iterations: int) -> None:
     for _ in range(iterations):
         serialize(restflow_class, rows)
     os.getppid()  # dump: restflow phase
+    if ninja_output is not None:
+        for _ in range(iterations):
+            ninja_output(rows)
+        os.getppid()  # dump: ninja phase
 
 
 def _instructions(path: str) -> int:
@@ -136,8 +176,8 @@ def _instructions(path: str) -> int:
     raise RuntimeError(f"no instruction total in callgrind output {path}")
 
 
-def measure_instructions(iterations: int) -> tuple[int, int] | None:
-    """Return (DRF, restflow) instructions for ``iterations`` serializations, or None."""
+def measure_instructions(iterations: int) -> tuple[int, ...] | None:
+    """Return (DRF, restflow[, ninja]) instructions for ``iterations`` serializations, or None."""
     if shutil.which("valgrind") is None:
         return None
     with tempfile.TemporaryDirectory(prefix="restflow-bench-") as directory:
@@ -155,69 +195,95 @@ def measure_instructions(iterations: int) -> tuple[int, int] | None:
         env = {**os.environ, "PYTHONHASHSEED": "0"}
         subprocess.run(command, check=True, env=env, capture_output=True, timeout=900)
         dumps = sorted(glob.glob(out + ".*"), key=lambda p: int(p.rsplit(".", 1)[1]))
-        # Each marker call writes a numbered dump of the phase before it, so the
-        # last two are the DRF and restflow phases; the exit dump has no number.
-        if len(dumps) < 3:
-            raise RuntimeError(f"expected at least 3 numbered callgrind dumps, found {dumps}")
-        drf_dump, restflow_dump = dumps[-2], dumps[-1]
-        return _instructions(drf_dump), _instructions(restflow_dump)
+        # Each marker call writes a numbered dump of the phase before it: set-up,
+        # DRF, restflow and, with django-ninja installed, ninja. The exit dump
+        # has no number.
+        phases = 3 if _ninja_or_none() is not None else 2
+        if len(dumps) < phases + 1:
+            raise RuntimeError(
+                f"expected at least {phases + 1} numbered callgrind dumps, found {dumps}"
+            )
+        return tuple(_instructions(dump) for dump in dumps[-phases:])
 
 
-def measure_wall_clock(repeats: int = 5, number: int = 10) -> tuple[float, float]:
-    """Return (DRF, restflow) ops/sec, best of ``repeats`` runs of ``number`` serializations."""
+def measure_wall_clock(repeats: int = 5, number: int = 10) -> tuple[float, ...]:
+    """Return (DRF, restflow[, ninja]) ops/sec, best of ``repeats`` runs of ``number`` each."""
     setup_django()
     drf_class, restflow_class = build_serializers()
     rows = build_rows()
+    variants = [
+        lambda: serialize(drf_class, rows),
+        lambda: serialize(restflow_class, rows),
+    ]
+    ninja_output = _ninja_or_none()
+    if ninja_output is not None:
+        variants.append(lambda: ninja_output(rows))
     results = []
-    for serializer_class in (drf_class, restflow_class):
-        serialize(serializer_class, rows)
+    for variant in variants:
+        variant()
         best = float("inf")
         for _ in range(repeats):
             started = time.perf_counter()
             for _ in range(number):
-                serialize(serializer_class, rows)
+                variant()
             best = min(best, time.perf_counter() - started)
         results.append(number / best)
-    return results[0], results[1]
+    return tuple(results)
 
 
-def write_section(instructions: tuple[int, int] | None, wall: tuple[float, float]) -> str:
+def write_section(instructions: tuple[int, ...] | None, wall: tuple[float, ...]) -> str:
     import django
     import rest_framework
 
-    drf_ops, restflow_ops = wall
+    with_ninja = len(wall) == 3
+    ninja_header = " django-ninja | ratio (ninja / restflow) |" if with_ninja else ""
     lines = [
         "## Serializers: fast read path",
         "",
         f"`ModelSerializer(many=True).data` over {ROWS:,} unsaved `catalog.Product` instances "
         f"with {len(FIELDS)} fields ({', '.join(FIELDS)}): plain DRF `ModelSerializer` against "
         "`restflow.serializers.ModelSerializer` with the same `Meta`. The script first checks "
-        "that both outputs are equal.",
+        "that both outputs are equal."
+        + (
+            " django-ninja's column renders the same rows the way ninja renders a response: "
+            "validation against a `ModelSchema` of the same fields (`from_attributes`) and a "
+            "dump to JSON-ready values with pydantic."
+            if with_ninja
+            else ""
+        ),
         "",
-        "| measure | DRF | restflow | ratio (DRF / restflow) |",
-        "| --- | --- | --- | --- |",
+        "| measure | DRF | restflow | ratio (DRF / restflow) |" + ninja_header,
+        "| --- | --- | --- | --- |" + (" --- | --- |" if with_ninja else ""),
     ]
     if instructions is not None:
-        drf_ir, restflow_ir = instructions
-        lines.append(
+        per_call = [count // CALLGRIND_ITERATIONS for count in instructions]
+        row = (
             f"| CPU instructions per serialization (callgrind, {CALLGRIND_ITERATIONS} each, "
-            f"one process) | {drf_ir // CALLGRIND_ITERATIONS:,} | "
-            f"{restflow_ir // CALLGRIND_ITERATIONS:,} | {drf_ir / restflow_ir:.2f}x |"
+            f"one process) | {per_call[0]:,} | {per_call[1]:,} | "
+            f"{instructions[0] / instructions[1]:.2f}x |"
         )
+        if with_ninja and len(instructions) == 3:
+            row += f" {per_call[2]:,} | {instructions[2] / instructions[1]:.2f}x |"
+        lines.append(row)
     else:
         lines.append(
             "| CPU instructions (callgrind) | not measured (`--no-callgrind`, or valgrind "
             "is not installed) | | |"
         )
+    row = (
+        f"| wall clock, serializations/sec (best of 5 x 10) | {wall[0]:.1f} | {wall[1]:.1f} "
+        f"| {wall[1] / wall[0]:.2f}x |"
+    )
+    if with_ninja:
+        row += f" {wall[2]:.1f} | {wall[1] / wall[2]:.2f}x |"
     lines += [
-        f"| wall clock, serializations/sec (best of 5 x 10) | {drf_ops:.1f} | {restflow_ops:.1f} "
-        f"| {restflow_ops / drf_ops:.2f}x |",
+        row,
         "",
         f"Machine: {platform.machine()} {_cpu_model()}, {os.cpu_count()} cores shared with other "
         f"work; Python {platform.python_version()}, Django {django.get_version()}, "
         f"DRF {rest_framework.VERSION}. Run with `.venv/bin/python bench/bench_serializers.py`.",
         "",
-        "Instruction counts come from one valgrind process that runs both variants; each phase "
+        "Instruction counts come from one valgrind process that runs every variant; each phase "
         "is cut out with `--dump-before=getppid`, so Django start-up and warm-up are excluded. "
         "They are stable from run to run, unlike the wall-clock numbers, which depend on the "
         "load of a shared machine. Neither measures rendering to JSON, database reads or "
