@@ -13,6 +13,7 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent, build_serializer_context, force_instance
 from drf_spectacular.types import OpenApiTypes
 from rest_framework import permissions
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.pagination import PageNumberPagination as DRFPageNumberPagination
 
@@ -233,7 +234,8 @@ class RestflowAutoSchema(AutoSchema):
 
         - 400 when it reads a request body or has filter parameters;
         - 401 when the view authenticates;
-        - 403 when a permission other than ``AllowAny`` applies;
+        - 403 when a permission other than ``AllowAny`` applies, or on an
+          unsafe method of a view with session authentication (CSRF);
         - 404 on a detail path, and on paginated lists whose page or cursor
           can be invalid;
         - 429 when the view throttles;
@@ -248,6 +250,11 @@ class RestflowAutoSchema(AutoSchema):
             statuses.add(401)
         permission_classes = [type(permission) for permission in self._permissions()]
         if any(cls is not permissions.AllowAny for cls in permission_classes):
+            statuses.add(403)
+        if self.method not in permissions.SAFE_METHODS and any(
+            isinstance(authenticator, SessionAuthentication)
+            for authenticator in self._authenticators()
+        ):
             statuses.add(403)
         if self._has_path_variables() or self._paginator_can_miss():
             statuses.add(404)

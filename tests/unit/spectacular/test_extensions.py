@@ -62,3 +62,22 @@ def test_each_restflow_authenticator_has_a_scheme():
 def test_jwt_subclass_matches():
     schema = build_schema([path("api/sub/", Subclassed.as_view())])
     assert operation(schema, "/api/sub/")["security"] == [{"jwtAuth": []}]
+
+
+class SessionOnly(APIView):
+    authentication_classes = [SessionAuthentication]
+    permission_classes = [permissions.AllowAny]
+    throttle_classes = []
+    serializer_class = ProductSummarySerializer
+
+    def get(self, request):
+        raise NotImplementedError
+
+    def post(self, request):
+        raise NotImplementedError
+
+
+def test_session_csrf_adds_403_to_unsafe_methods():
+    schema = build_schema([path("api/session/", SessionOnly.as_view())])
+    assert "403" in operation(schema, "/api/session/", "post")["responses"]
+    assert "403" not in operation(schema, "/api/session/", "get")["responses"]
