@@ -1,4 +1,4 @@
-"""ASGI entry point of the test settings, for live tests under uvicorn (``conf.asgi:application``)."""
+"""ASGI entry point of the test settings, for live tests (``conf.asgi:application``)."""
 
 from __future__ import annotations
 
