@@ -15,7 +15,7 @@ from typing import Any
 
 from rest_framework.settings import api_settings
 
-from restflow.exceptions.codes import ErrorCode
+from restflow.exceptions.codes import ErrorCode, code_for_status
 from restflow.exceptions.envelopes import BaseEnvelope, ProblemEnvelope, RestflowEnvelope
 from restflow.registry import ENVELOPES
 
@@ -35,6 +35,11 @@ ERROR_DESCRIPTIONS: dict[int, str] = {
     401: "Credentials are missing or invalid.",
     403: "The credentials do not grant access to this operation.",
     404: "The object or page was not found.",
+    405: "The method is not allowed on this path.",
+    406: "No renderer matches the Accept header.",
+    409: "The request conflicts with the current state of the resource.",
+    413: "The request body is too large.",
+    415: "The request body's media type is not supported.",
     429: "Too many requests; retry after the number of seconds in Retry-After.",
     500: "The server failed to handle the request.",
     503: "A service the API depends on (the database, a cache) is unavailable.",
@@ -177,9 +182,19 @@ def describe_envelope() -> EnvelopeDescription:
     return EnvelopeDescription(name, schema, media_type, envelope_class, style, negotiate)
 
 
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
 def error_example(style: str | None, status: int) -> dict[str, Any] | None:
     """Return an example body for ``status`` in a built-in envelope ``style``, else None."""
-    code, message, details = _EXAMPLES.get(status, _EXAMPLES[500])
+    if status in _EXAMPLES:
+        code, message, details = _EXAMPLES[status]
+    else:
+        code, message, details = code_for_status(status), f"{_phrase(status)}.", {}
     if style == "problem":
         errors = []
         if code == ErrorCode.VALIDATION_ERROR.value:
@@ -190,7 +205,7 @@ def error_example(style: str | None, status: int) -> dict[str, Any] | None:
             ]
         body: dict[str, Any] = {
             "type": "about:blank",
-            "title": HTTPStatus(status).phrase,
+            "title": _phrase(status),
             "status": status,
             "detail": message,
             "instance": "/api/products/",

@@ -1,4 +1,4 @@
-"""drf-spectacular extensions for restflow's authentication classes.
+"""drf-spectacular extensions for restflow's authentication classes and token views.
 
 Importing this module registers them with drf-spectacular.
 ``restflow.spectacular.schema`` imports it, so any project that names
@@ -12,12 +12,17 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.authentication import BasicScheme, SessionScheme
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiViewExtension
+from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
+from rest_framework import serializers
 
 __all__ = [
     "JWTAuthenticationScheme",
     "RestflowBasicScheme",
     "RestflowSessionScheme",
+    "TokenBlacklistViewSchema",
+    "TokenObtainViewSchema",
+    "TokenRefreshViewSchema",
 ]
 
 HEADER_SCHEME_NAME = "jwtAuth"
@@ -92,3 +97,69 @@ class RestflowBasicScheme(BasicScheme):
 
     target_class = "restflow.authentication.authentication.BasicAuthentication"
     match_subclasses = True
+
+
+def _token_pair(name: str, refresh_required: bool) -> Any:
+    return inline_serializer(
+        name,
+        fields={
+            "access": serializers.CharField(help_text="Access token for the Authorization header."),
+            "refresh": serializers.CharField(
+                required=refresh_required, help_text="Refresh token for the refresh view."
+            ),
+        },
+    )
+
+
+class _TokenViewSchema(OpenApiViewExtension):  # type: ignore[no-untyped-call]
+    """Document a token view's real response and its 401 failures.
+
+    The views validate the body with their ``serializer_class`` but answer
+    with a token pair (or nothing), and every failure is a 401, which a view
+    without authentication classes would not list.
+    """
+
+    #: Error statuses the view returns beyond those its policies imply.
+    error_statuses: tuple[int, ...] = (401,)
+
+    def get_responses(self) -> dict[int, Any]:
+        """Return the success responses of the view, by status."""
+        raise NotImplementedError
+
+    def view_replacement(self) -> type:
+        attributes = {
+            "__module__": self.target.__module__,
+            "openapi_error_statuses": self.error_statuses,
+        }
+        replacement = type(self.target.__name__, (self.target,), attributes)
+        return extend_schema_view(post=extend_schema(responses=self.get_responses()))(replacement)
+
+
+class TokenObtainViewSchema(_TokenViewSchema):
+    """``TokenObtainView`` returns ``{"access", "refresh"}``."""
+
+    target_class = "restflow.authentication.views.TokenObtainView"
+
+    def get_responses(self) -> dict[int, Any]:
+        return {200: _token_pair("TokenPair", refresh_required=True)}
+
+
+class TokenRefreshViewSchema(_TokenViewSchema):
+    """``TokenRefreshView`` returns ``{"access"}``, plus ``"refresh"`` when tokens rotate."""
+
+    target_class = "restflow.authentication.views.TokenRefreshView"
+    # 403 comes from the CSRF check on a refresh token sent as a cookie.
+    error_statuses = (401, 403)
+
+    def get_responses(self) -> dict[int, Any]:
+        return {200: _token_pair("RefreshedTokenPair", refresh_required=False)}
+
+
+class TokenBlacklistViewSchema(_TokenViewSchema):
+    """``TokenBlacklistView`` answers 204 with no body."""
+
+    target_class = "restflow.authentication.views.TokenBlacklistView"
+    error_statuses = (401, 403)
+
+    def get_responses(self) -> dict[int, Any]:
+        return {204: None}

@@ -239,7 +239,8 @@ class RestflowAutoSchema(AutoSchema):
         - 404 on a detail path, and on paginated lists whose page or cursor
           can be invalid;
         - 429 when the view throttles;
-        - 500 and 503 always.
+        - 500 and 503 always;
+        - every status in the view's ``openapi_error_statuses`` attribute.
 
         Override to add or remove statuses.
         """
@@ -260,6 +261,7 @@ class RestflowAutoSchema(AutoSchema):
             statuses.add(404)
         if self._throttles():
             statuses.add(429)
+        statuses.update(int(status) for status in getattr(self.view, "openapi_error_statuses", ()))
         return sorted(statuses)
 
     def get_error_responses(self) -> dict[int, dict[str, Any]]:
@@ -285,7 +287,7 @@ class RestflowAutoSchema(AutoSchema):
                 media["example"] = example
             response: dict[str, Any] = {
                 "content": {media_type: dict(media) for media_type in media_types},
-                "description": ERROR_DESCRIPTIONS.get(status, "Error."),
+                "description": ERROR_DESCRIPTIONS.get(status, f"Error {status}."),
             }
             headers = self._error_headers(status)
             if headers:

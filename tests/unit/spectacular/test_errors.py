@@ -35,8 +35,14 @@ def test_restflow_examples_per_status():
         "error": {"code": "not_found", "message": "Resource not found.", "details": {}}
     }
     assert error_example("restflow", 429)["error"]["details"] == {"retry_after_seconds": 12}
-    # A status without its own example falls back to the 500 one.
-    assert error_example("restflow", 418)["error"]["code"] == "internal_error"
+    # A status without its own example takes the code restflow gives it.
+    assert error_example("restflow", 409)["error"] == {
+        "code": "conflict",
+        "message": "Conflict.",
+        "details": {},
+    }
+    assert error_example("restflow", 418)["error"]["code"] == "bad_request"
+    assert error_example("restflow", 599)["error"]["message"] == "Error."
 
 
 def test_problem_examples():
