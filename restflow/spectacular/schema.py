@@ -6,6 +6,7 @@ Set ``REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "restflow.spectacular.RestflowAut
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -116,7 +117,12 @@ class RestflowAutoSchema(AutoSchema):
         )
         if not kwarg:
             return False
-        return f"{{{kwarg}}}" in self.path or f"(?P<{kwarg}>" in (self.path_regex or "")
+        if f"{{{kwarg}}}" in self.path:
+            return True
+        # drf-spectacular may rename {pk} in the path, so the URL pattern
+        # decides: a regex group (?P<pk>...) or a path() converter <int:pk>.
+        pattern = re.escape(kwarg)
+        return bool(re.search(rf"\(\?P<{pattern}>|<(?:\w+:)?{pattern}>", self.path_regex or ""))
 
     def restflow_stream_schema(self) -> StreamSchema | None:
         """Return the :class:`StreamSchema` declared on the handler of this operation, if any."""

@@ -82,3 +82,24 @@ def test_should_paginate_per_operation():
 
     assert inspect(PlainPaged, "GET", "/api/paged/") is True
     assert inspect(BrokenRequestGetter, "GET", "/api/broken/") is False
+
+
+@pytest.mark.parametrize(
+    ("route", "regex", "expected"),
+    [
+        ("/api/things/{id}/", "^things/(?P<pk>[^/.]+)/$", True),
+        ("/api/things/{id}/", "api/things/<int:pk>/", True),
+        ("/api/things/{id}/", "api/things/<pk>/", True),
+        ("/api/things/{pk}/", "", True),
+        ("/api/things/", "api/things/", False),
+        ("/api/things/{slug}/", "api/things/<slug:slug>/", False),
+    ],
+)
+def test_detail_path_detection(route, regex, expected):
+    from restflow.spectacular import RestflowAutoSchema
+
+    auto_schema = RestflowAutoSchema()
+    auto_schema.view = PlainPaged()
+    auto_schema.path = route
+    auto_schema.path_regex = regex
+    assert auto_schema.is_detail_path() is expected
