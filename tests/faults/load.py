@@ -20,7 +20,7 @@ from pathlib import Path
 
 import httpx
 
-__all__ = ["LoadReport", "run_load"]
+__all__ = ["READ_PATHS", "LoadReport", "check_report", "run_load"]
 
 READ_PATHS = ("/api/products/{pk}/", "/api/prices/{pk}/", "/api/async-prices/{pk}/")
 
@@ -205,3 +205,24 @@ async def run_load(
         report.fault_window = (state.fault_start - state.started, end - state.started)
     report.committed = dict(state.committed)
     return report
+
+
+def check_report(report: LoadReport, base_urls: Sequence[str]) -> None:
+    """Assert the load guarantees on ``report`` and on the final state of every product."""
+    assert report.requests >= 2000, report.to_text()
+    assert report.server_errors_outside_fault == 0, report.to_text()
+    assert report.stale_reads == [], report.to_text()
+    assert report.writes > 100, report.to_text()
+    for base in base_urls:
+        with httpx.Client(base_url=base, timeout=10) as client:
+            for pk, price in report.committed.items():
+                for path in READ_PATHS:
+                    response = client.get(path.format(pk=pk))
+                    assert response.status_code == 200, response.text
+                    assert Decimal(response.json()["price"]) == price, (base, path)
+    _, half, end = (sample for _, sample in report.memory_kb)
+    for pid, kilobytes in end.items():
+        if half.get(pid):
+            # Growth over the second half of the run stays small; a leak per
+            # request would add megabytes over the 1500 requests.
+            assert kilobytes - half[pid] < half[pid] // 4 + 16_384, report.to_text()

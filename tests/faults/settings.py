@@ -64,11 +64,17 @@ CACHES = {
         "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": CACHE_URL,
         "KEY_PREFIX": "faults",
-        # Without these a paused Redis holds every request until the kernel
-        # gives up on the connection, minutes later.
-        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
     }
 }
+# Without these a paused Redis holds every request until the kernel gives up
+# on the connection, minutes later. FAULTS_CACHE_SOCKET_TIMEOUT="" leaves
+# them out, as a project that copies django-redis's minimal example would.
+_socket_timeout = os.environ.get("FAULTS_CACHE_SOCKET_TIMEOUT", "0.5")
+if _socket_timeout:
+    CACHES["default"]["OPTIONS"] = {
+        "SOCKET_CONNECT_TIMEOUT": float(_socket_timeout),
+        "SOCKET_TIMEOUT": float(_socket_timeout),
+    }
 
 QUEUE = os.environ.get("FAULTS_QUEUE", "faults")
 RQ_QUEUES = {QUEUE: {"URL": BROKER_URL, "DEFAULT_TIMEOUT": 60}}

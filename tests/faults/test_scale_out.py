@@ -14,8 +14,7 @@ import httpx
 import pytest
 
 from tests.faults.harness import Stack, process_rss, server_pids
-from tests.faults.load import run_load
-from tests.faults.test_load import check_report
+from tests.faults.load import check_report, run_load
 
 pytestmark = [pytest.mark.faults, pytest.mark.postgres, pytest.mark.live]
 
@@ -55,7 +54,7 @@ def test_load_across_processes(cluster, tmp_path):
     path = report.save(tmp_path)
     print(report.to_text())
     print(f"saved to {path}")
-    check_report(report, stack, bases)
+    check_report(report, bases)
     # The servers, the first one's two workers and uvicorn's helper process.
     assert len(report.memory_kb[-1][1]) >= 4, report.to_text()
 
