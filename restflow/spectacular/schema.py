@@ -239,7 +239,10 @@ class RestflowAutoSchema(AutoSchema):
         """Return the error statuses this operation can produce, in ascending order.
 
         - 400 when it reads a request body or has filter parameters;
-        - 401 when the view authenticates;
+        - 401 when authentication can fail (an authenticator that rejects
+          bad credentials, or a permission that requires a user) and the
+          view sends a challenge. Without one, DRF answers 403 instead, as
+          it does when the first authenticator is the session one;
         - 403 when a permission other than ``AllowAny`` applies, or on an
           unsafe method of a view with session authentication (CSRF);
         - 404 on a detail path, and on paginated lists whose page or cursor
@@ -253,15 +256,17 @@ class RestflowAutoSchema(AutoSchema):
         statuses = {500, 503}
         if self.method in _BODY_METHODS or self._get_filter_parameters():
             statuses.add(400)
-        if self._authenticators():
-            statuses.add(401)
+        authenticators = self._authenticators()
         permission_classes = [type(permission) for permission in self._permissions()]
-        if any(cls is not permissions.AllowAny for cls in permission_classes):
+        restricted = any(cls is not permissions.AllowAny for cls in permission_classes)
+        # A session authenticator only ever fails the CSRF check (a 403),
+        # while the others reject bad credentials even under AllowAny.
+        sessions = [auth for auth in authenticators if isinstance(auth, SessionAuthentication)]
+        if len(sessions) < len(authenticators) or (authenticators and restricted):
+            statuses.add(401 if self._challenges() else 403)
+        if restricted:
             statuses.add(403)
-        if self.method not in permissions.SAFE_METHODS and any(
-            isinstance(authenticator, SessionAuthentication)
-            for authenticator in self._authenticators()
-        ):
+        if sessions and self.method not in permissions.SAFE_METHODS:
             statuses.add(403)
         if self._has_path_variables() or self._paginator_can_miss():
             statuses.add(404)
@@ -324,14 +329,15 @@ class RestflowAutoSchema(AutoSchema):
         return list(self._call_getter("get_authenticators") or [])
 
     def _challenges(self) -> bool:
-        for authenticator in self._authenticators():
-            header = getattr(authenticator, "authenticate_header", None)
-            try:
-                if callable(header) and header(None):
-                    return True
-            except _GETTER_ERRORS:
-                continue
-        return False
+        # DRF asks the view, which asks its first authenticator; a view may
+        # override get_authenticate_header itself.
+        getter = getattr(self.view, "get_authenticate_header", None)
+        if not callable(getter):
+            return False
+        try:
+            return bool(getter(None))
+        except _GETTER_ERRORS:
+            return False
 
     def _permissions(self) -> list[Any]:
         return list(self._call_getter("get_permissions") or [])

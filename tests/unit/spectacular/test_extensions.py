@@ -81,3 +81,44 @@ def test_session_csrf_adds_403_to_unsafe_methods():
     schema = build_schema([path("api/session/", SessionOnly.as_view())])
     assert "403" in operation(schema, "/api/session/", "post")["responses"]
     assert "403" not in operation(schema, "/api/session/", "get")["responses"]
+
+
+class SessionFirst(APIView):
+    authentication_classes = [SessionAuthentication, JWTAuthentication]
+    permission_classes = [permissions.IsAuthenticated]
+    throttle_classes = []
+    serializer_class = ProductSummarySerializer
+
+    def get(self, request):
+        raise NotImplementedError
+
+
+class JWTFirst(SessionFirst):
+    authentication_classes = [JWTAuthentication, SessionAuthentication]
+
+
+def test_first_authenticator_decides_401():
+    schema = build_schema(
+        [
+            path("api/session-first/", SessionFirst.as_view()),
+            path("api/jwt-first/", JWTFirst.as_view()),
+        ]
+    )
+    session_first = operation(schema, "/api/session-first/")["responses"]
+    assert "401" not in session_first
+    assert "403" in session_first
+    jwt_first = operation(schema, "/api/jwt-first/")["responses"]
+    assert "WWW-Authenticate" in jwt_first["401"]["headers"]
+
+
+class OpenJWT(SessionFirst):
+    authentication_classes = [JWTAuthentication]
+    permission_classes = [permissions.AllowAny]
+
+
+def test_jwt_can_fail_under_allow_any():
+    schema = build_schema([path("api/open-jwt/", OpenJWT.as_view())])
+    responses = operation(schema, "/api/open-jwt/")["responses"]
+    # A bad token is rejected even where every permission allows anonymous users.
+    assert "401" in responses
+    assert "403" not in responses
