@@ -56,7 +56,7 @@ def check_schema_class(app_configs: Any = None, **kwargs: Any) -> list[CheckMess
 
 @register(TAG)
 def check_sidecar(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
-    """Warn when ``SPECTACULAR_SETTINGS`` asks for sidecar assets that are not installed.
+    """Warn when ``SPECTACULAR_SETTINGS`` selects sidecar assets that are not installed.
 
     Swagger UI and Redoc then render a page whose scripts return 404.
     """

@@ -114,9 +114,9 @@ def _token_pair(name: str, refresh_required: bool) -> Any:
 class _TokenViewSchema(OpenApiViewExtension):  # type: ignore[no-untyped-call]
     """Document a token view's real response and its 401 failures.
 
-    The views validate the body with their ``serializer_class`` but answer
-    with a token pair (or nothing), and every failure is a 401, which a view
-    without authentication classes would not list.
+    The views validate the body with their ``serializer_class`` but return
+    a token pair (or no body). Every failure is a 401, which a view without
+    authentication classes would not list.
     """
 
     #: Error statuses the view returns beyond those its policies imply.
@@ -156,7 +156,7 @@ class TokenRefreshViewSchema(_TokenViewSchema):
 
 
 class TokenBlacklistViewSchema(_TokenViewSchema):
-    """``TokenBlacklistView`` answers 204 with no body."""
+    """``TokenBlacklistView`` returns 204 with no body."""
 
     target_class = "restflow.authentication.views.TokenBlacklistView"
     error_statuses = (401, 403)
