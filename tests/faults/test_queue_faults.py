@@ -20,12 +20,14 @@ def server(stack: Stack):
         yield process
 
 
-def brand_names(client: httpx.Client, pk: int, *, until: str, seconds: float) -> str:
-    """Poll the cached brand name until it reads ``until`` or ``seconds`` pass."""
+def brand_names(
+    client: httpx.Client, pk: int, *, until: str, seconds: float, field: str = "name"
+) -> str:
+    """Poll a cached brand name until it reads ``until`` or ``seconds`` pass."""
     deadline = time.monotonic() + seconds
     name = ""
     while time.monotonic() < deadline:
-        name = client.get(f"/api/brands/{pk}/").json()["name"]
+        name = client.get(f"/api/brands/{pk}/").json()[field]
         if name == until:
             break
         time.sleep(0.2)
@@ -56,25 +58,38 @@ def test_queued_invalidation_runs_on_the_worker(stack, server):
         assert brand_names(client, 2, until="renamed-by-worker", seconds=30) == "renamed-by-worker"
 
 
+def kill_work_horse_mid_job(stack: Stack, client: httpx.Client, pk: int, tag: str, name: str):
+    """Rename brand ``pk`` and SIGKILL the RQ work-horse while the ``tag`` invalidator sleeps."""
+    started = stack.markers / f"{tag}-started"
+    started.unlink(missing_ok=True)
+    (stack.markers / f"{tag}-slow").write_text("sleep once")
+    client.patch(f"/api/brands/{pk}/", json={"name": name})
+    deadline = time.monotonic() + 30
+    while not started.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert started.exists()
+    # The work-horse is the process RQ forked to run the job.
+    os.kill(int(started.read_text()), signal.SIGKILL)
+
+
 @pytest.mark.xfail(
     strict=True,
     reason="The django_rq dispatcher enqueues without an RQ Retry, so a job whose "
     "work-horse dies is moved to the failed registry and never runs again.",
 )
 def test_worker_killed_mid_job_is_retried(stack, server):
-    marker = stack.markers / "slow-invalidator"
-    started = stack.markers / "invalidator-started"
-    started.unlink(missing_ok=True)
     with httpx.Client(base_url=server.base_url, timeout=15) as client:
         assert client.get("/api/brands/3/").json()["name"] == "brand-2"
         with stack.worker():
-            marker.write_text("sleep once")
-            client.patch("/api/brands/3/", json={"name": "renamed-after-crash"})
-            deadline = time.monotonic() + 30
-            while not started.exists() and time.monotonic() < deadline:
-                time.sleep(0.1)
-            assert started.exists()
-            # The work-horse (the forked process running the job) dies.
-            os.kill(int(started.read_text()), signal.SIGKILL)
+            kill_work_horse_mid_job(stack, client, 3, "plain", "renamed-after-crash")
             name = brand_names(client, 3, until="renamed-after-crash", seconds=20)
     assert name == "renamed-after-crash"
+
+
+def test_worker_killed_mid_job_is_retried_with_rq_retry(stack, server):
+    with httpx.Client(base_url=server.base_url, timeout=15) as client:
+        assert client.get("/api/brands/4/").json()["retried"] == "brand-3"
+        with stack.worker():
+            kill_work_horse_mid_job(stack, client, 4, "retry", "renamed-and-retried")
+            name = brand_names(client, 4, until="renamed-and-retried", seconds=30, field="retried")
+    assert name == "renamed-and-retried"
