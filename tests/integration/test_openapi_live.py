@@ -2,9 +2,9 @@
 
 The settings switch a plain DRF API to restflow's schema class and serve
 drf-spectacular-sidecar's files through Django's ``ASGIStaticFilesHandler``.
-drf-spectacular's Redoc page also links Google Fonts, so a project template
-replaces its ``head`` block; with both, the pages load nothing from another
-host.
+drf-spectacular's Redoc page also links Google Fonts, so the
+``restflow.spectacular`` app, listed first, replaces that page's ``head``;
+with both, the pages load nothing from another host.
 """
 
 from __future__ import annotations
@@ -33,24 +33,10 @@ ASGI_MODULE = textwrap.dedent(
     application = ASGIStaticFilesHandler(get_asgi_application())
     """
 )
-# The project template that keeps Redoc offline: same name, so it extends
-# drf-spectacular's template and only replaces the head.
-REDOC_TEMPLATE = textwrap.dedent(
-    """
-    {% extends "drf_spectacular/redoc.html" %}
-    {% block head %}
-    <title>{{ title|default:"Redoc" }}</title>
-    <meta charset="utf-8">
-    <meta name="viewport" content="width=device-width, initial-scale=1">
-    <style>body { margin: 0; padding: 0; }</style>
-    {% endblock head %}
-    """
-)
 SETTINGS_EXTRA = textwrap.dedent(
     """
-    from pathlib import Path
-
-    TEMPLATES[0]["DIRS"] = [Path(__file__).resolve().parent / "templates"]  # noqa: F405
+    # Before drf_spectacular, so its offline Redoc page is the one found.
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("drf_spectacular"), "restflow.spectacular")
     """
 )
 ASSET = re.compile(r"""(?:src|href)=["']([^"']+)["']""")
@@ -60,8 +46,6 @@ ASSET = re.compile(r"""(?:src|href)=["']([^"']+)["']""")
 def server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("live_openapi")
     (folder / "live_openapi_settings.py").write_text(SETTINGS_MODULE + SETTINGS_EXTRA)
-    (folder / "templates" / "drf_spectacular").mkdir(parents=True)
-    (folder / "templates" / "drf_spectacular" / "redoc.html").write_text(REDOC_TEMPLATE)
     (folder / "live_openapi_asgi.py").write_text(ASGI_MODULE)
     root = services.ROOT
     env = {"PYTHONPATH": os.pathsep.join([str(folder), str(root), str(root / "example_project")])}

@@ -1,0 +1,107 @@
+"""The optional ``restflow.spectacular`` app on drf-spectacular's own ``AutoSchema``.
+
+Extensions register when their module is imported, and nothing else imports
+it on this path, so each case runs in a new Python process: with the app in
+``INSTALLED_APPS`` JWT views get the ``jwtAuth`` scheme, without it
+drf-spectacular cannot resolve the authenticator and warns.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+SETTINGS = """
+from conf.settings import *  # noqa: F403
+
+INSTALLED_APPS = [*INSTALLED_APPS, *EXTRA_APPS]  # noqa: F405
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,  # noqa: F405
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "restflow.authentication.jwt_authentication.JWTAuthentication"
+    ],
+}
+"""
+
+SCRIPT = """
+import json
+
+import django
+
+django.setup()
+
+from django.urls import path
+from drf_spectacular.drainage import GENERATOR_STATS
+from drf_spectacular.generators import SchemaGenerator
+from rest_framework import serializers
+from rest_framework.views import APIView
+
+
+class Health(serializers.Serializer):
+    status = serializers.CharField()
+
+
+class HealthView(APIView):
+    serializer_class = Health
+
+    def get(self, request):
+        raise NotImplementedError
+
+
+schema = SchemaGenerator(patterns=[path("api/health/", HealthView.as_view())]).get_schema(
+    public=True
+)
+print(json.dumps({
+    "schemes": schema["components"].get("securitySchemes", {}),
+    "security": schema["paths"]["/api/health/"]["get"].get("security"),
+    "warnings": list(GENERATOR_STATS._warn_cache),
+}))
+"""
+
+
+def generate(tmp_path, extra_apps):
+    settings = f"EXTRA_APPS = {extra_apps!r}\n" + SETTINGS
+    (tmp_path / "openapi_app_settings.py").write_text(settings)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "openapi_app_settings",
+        "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT), str(ROOT / "example_project")]),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", SCRIPT],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.slow
+def test_app_registers_jwt_scheme(tmp_path):
+    output = generate(tmp_path, ["restflow.spectacular"])
+    assert output["schemes"]["jwtAuth"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "JWT",
+    }
+    assert output["security"] == [{"jwtAuth": []}, {}]
+    assert output["warnings"] == []
+
+
+@pytest.mark.slow
+def test_without_app_drf_spectacular_warns(tmp_path):
+    output = generate(tmp_path, [])
+    assert output["schemes"] == {}
+    assert len(output["warnings"]) == 1
+    assert "could not resolve authenticator" in output["warnings"][0]
