@@ -21,7 +21,7 @@ class SpectacularConfig(AppConfig):
     default = True
 
     def ready(self) -> None:
-        # Without drf-spectacular there is nothing to register; E100 reports
-        # a schema class that needs it.
+        # Without drf-spectacular there is nothing to register, and E100
+        # reports a schema class that needs it.
         if importlib.util.find_spec("drf_spectacular") is not None:
             from restflow.spectacular import extensions  # noqa: F401 - registers them

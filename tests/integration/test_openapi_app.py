@@ -1,8 +1,8 @@
 """The optional ``restflow.spectacular`` app on drf-spectacular's own ``AutoSchema``.
 
 Extensions register when their module is imported, and nothing else imports
-it on this path, so each case runs in a new Python process: with the app in
-``INSTALLED_APPS`` JWT views get the ``jwtAuth`` scheme, without it
+it on this path, so each case runs in a new Python process. With the app in
+``INSTALLED_APPS`` JWT views get the ``jwtAuth`` scheme. Without it
 drf-spectacular cannot resolve the authenticator and warns.
 """
 
