@@ -29,9 +29,9 @@ FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})\s*(?P<info>[
 SKIP_MARK = re.compile(r"^\s*<!--\s*docs-test:\s*skip\b[\s:—-]*(?P<reason>.*?)\s*-->\s*$")
 PYTHON_INFOS = {"python", "py", "python3"}
 
-# Settings a sample may assign at module level that the runner applies to
-# the samples after it, so a settings snippet is validated and in effect.
-APPLIED_SETTINGS = ("RESTFLOW_SETTINGS", "REST_FRAMEWORK")
+# Settings that a sample may assign at module level and that the runner
+# loads, so that a settings snippet with a wrong key or path fails.
+CHECKED_SETTINGS = ("RESTFLOW_SETTINGS", "REST_FRAMEWORK")
 
 
 class SampleError(ValueError):
@@ -161,18 +161,46 @@ def _registries_restored() -> Iterator[None]:
             kind.reset()
 
 
+def _validate_settings(namespace: dict[str, Any], sample: Sample) -> None:
+    """Load a sample's ``RESTFLOW_SETTINGS`` and ``REST_FRAMEWORK`` as a project would.
+
+    The values stay in effect only while they are checked: a page often
+    shows an alternative setting and then goes on with the defaults.
+    """
+    from django.conf import settings
+    from django.test import override_settings
+    from rest_framework.settings import api_settings
+
+    from restflow.settings import restflow_settings
+
+    overrides: dict[str, Any] = {}
+    if "RESTFLOW_SETTINGS" in namespace:
+        overrides["RESTFLOW_SETTINGS"] = namespace["RESTFLOW_SETTINGS"]
+    if "REST_FRAMEWORK" in namespace:
+        overrides["REST_FRAMEWORK"] = {**settings.REST_FRAMEWORK, **namespace["REST_FRAMEWORK"]}
+    if not overrides:
+        return
+    try:
+        with override_settings(**overrides):
+            restflow_settings.to_dict()
+            # DRF imports a dotted-path setting when it is first read.
+            for key in namespace.get("REST_FRAMEWORK", {}):
+                getattr(api_settings, key)
+    except BaseException as error:
+        _add_note(error, f"in the settings of the docs sample at {sample.label}")
+        raise
+
+
 def run_page(samples: list[Sample], name: str) -> dict[str, Any]:
     """Run ``samples`` in order in a fresh module called ``name``; return its namespace.
 
     A module-level ``urlpatterns`` becomes ``ROOT_URLCONF`` for the samples
-    after it, and ``RESTFLOW_SETTINGS`` or ``REST_FRAMEWORK`` assignments are
-    applied (REST_FRAMEWORK merged over the current value) and validated.
+    after it. A sample that assigns ``RESTFLOW_SETTINGS`` or
+    ``REST_FRAMEWORK`` has them validated (REST_FRAMEWORK merged over the
+    current value), but not kept in effect.
     """
-    from django.conf import settings
     from django.test import override_settings
     from django.urls import clear_url_caches
-
-    from restflow.settings import restflow_settings
 
     module = types.ModuleType(name)
     module.__file__ = str(samples[0].path) if samples else None
@@ -184,33 +212,21 @@ def run_page(samples: list[Sample], name: str) -> dict[str, Any]:
             for sample in samples:
                 if sample.skip_reason is not None:
                     continue
-                before = {key: namespace.get(key) for key in ("urlpatterns", *APPLIED_SETTINGS)}
+                before = {key: namespace.get(key) for key in ("urlpatterns", *CHECKED_SETTINGS)}
                 try:
                     _execute(_compile(sample), namespace)
                 except BaseException as error:
                     _add_note(error, f"in the docs sample at {sample.label}")
                     raise
-                overrides: dict[str, Any] = {}
+                assigned = {
+                    key: namespace[key]
+                    for key in CHECKED_SETTINGS
+                    if key in namespace and namespace[key] is not before[key]
+                }
+                _validate_settings(assigned, sample)
                 if namespace.get("urlpatterns") is not before["urlpatterns"]:
-                    overrides["ROOT_URLCONF"] = name
-                if namespace.get("REST_FRAMEWORK") is not before["REST_FRAMEWORK"]:
-                    overrides["REST_FRAMEWORK"] = {
-                        **settings.REST_FRAMEWORK,
-                        **namespace["REST_FRAMEWORK"],
-                    }
-                if namespace.get("RESTFLOW_SETTINGS") is not before["RESTFLOW_SETTINGS"]:
-                    overrides["RESTFLOW_SETTINGS"] = namespace["RESTFLOW_SETTINGS"]
-                if overrides:
-                    stack.enter_context(override_settings(**overrides))
+                    stack.enter_context(override_settings(ROOT_URLCONF=name))
                     clear_url_caches()
-                    if "RESTFLOW_SETTINGS" in overrides:
-                        try:
-                            restflow_settings.to_dict()
-                        except BaseException as error:
-                            _add_note(
-                                error, f"RESTFLOW_SETTINGS of the docs sample at {sample.label}"
-                            )
-                            raise
         return namespace
     finally:
         sys.modules.pop(name, None)

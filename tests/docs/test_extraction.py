@@ -83,7 +83,7 @@ def test_run_page_top_level_await():
 
 
 @pytest.mark.django_db
-def test_run_page_applies_restflow_settings():
+def test_run_page_settings_not_kept():
     from restflow.settings import restflow_settings
 
     text = '```python\nRESTFLOW_SETTINGS = {"EXCEPTIONS": {"ENVELOPE": "problem"}}\n```\n'
@@ -92,7 +92,7 @@ def test_run_page_applies_restflow_settings():
         "seen = restflow_settings.EXCEPTIONS.ENVELOPE\n```\n"
     )
     namespace = run_page(extract(PAGE, text), "docs_samples.test_settings")
-    assert namespace["seen"] == "problem"
+    assert namespace["seen"] == "restflow"
     assert restflow_settings.EXCEPTIONS.ENVELOPE == "restflow"
 
 
@@ -102,6 +102,12 @@ def test_run_page_invalid_restflow_settings_fail():
     text = '```python\nRESTFLOW_SETTINGS = {"EXCEPTIONS": {"ENVELOP": "problem"}}\n```\n'
     with pytest.raises(SettingsError):
         run_page(extract(PAGE, text), "docs_samples.test_bad_settings")
+
+
+def test_run_page_invalid_rest_framework_fail():
+    text = '```python\nREST_FRAMEWORK = {"EXCEPTION_HANDLER": "restflow.exceptions.nowhere"}\n```\n'
+    with pytest.raises(ImportError, match="nowhere"):
+        run_page(extract(PAGE, text), "docs_samples.test_bad_drf_settings")
 
 
 @pytest.mark.django_db
