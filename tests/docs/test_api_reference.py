@@ -37,6 +37,11 @@ ANCHOR = re.compile(r'id="(restflow\.[\w.]+)"')
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     """Run ``mkdocs build --strict`` into a temporary folder and return it."""
+    if sys.version_info < (3, 11):
+        # mkdocstrings 1.0.8 needs Python 3.11; 1.0.6, the newest for 3.10,
+        # fails on pymdown-extensions 12 (Highlight() without its md
+        # argument). make test builds the site on the Python 3.13 pair.
+        pytest.skip("the docs site builds on Python 3.11+ (mkdocstrings 1.0.6 breaks on 3.10)")
     target = tmp_path_factory.mktemp("site")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     mkdocs = Path(sys.executable).with_name("mkdocs")
