@@ -178,6 +178,68 @@ def test_settings_differ_only_in_restflow_lines():
     }
 
 
+SETTING_NAMES = ("INSTALLED_APPS", "MIDDLEWARE", "CSRF_FAILURE_VIEW", "REST_FRAMEWORK")
+
+
+def run_adopting_guide() -> tuple[dict, dict]:
+    """Run the adoption guide's samples; return the settings after the first and after the last."""
+    import copy
+
+    from tests.docs.samples import DOCS, extract
+
+    namespace: dict = {}
+    before: dict = {}
+    for sample in extract(DOCS / "guide" / "adopting.md"):
+        if sample.skip_reason is not None:
+            continue
+        exec(compile(sample.code, str(sample.path), "exec"), namespace)
+        if not before:
+            before = copy.deepcopy(
+                {name: namespace.get(name) for name in (*SETTING_NAMES, "RESTFLOW_SETTINGS")}
+            )
+    return before, namespace
+
+
+@outer
+def test_adopting_guide_matches_settings(monkeypatch):
+    from tests.adoption import settings_off, settings_on
+
+    monkeypatch.setenv("JWT_SIGNING_KEY", "guide-key-" + "g" * 54)
+    before, after = run_adopting_guide()
+
+    # The guide's starting point is settings_off without what only the tests need.
+    assert before["INSTALLED_APPS"] == [
+        app for app in settings_off.INSTALLED_APPS if app != "tests.adoption.app"
+    ]
+    assert before["MIDDLEWARE"] == settings_off.MIDDLEWARE
+    test_only = {"TEST_REQUEST_DEFAULT_FORMAT"}
+    assert before["REST_FRAMEWORK"] == {
+        key: value for key, value in settings_off.REST_FRAMEWORK.items() if key not in test_only
+    }
+
+    # Each step of the guide adds what settings_on adds, and nothing else.
+    added_apps = after["INSTALLED_APPS"][len(before["INSTALLED_APPS"]) :]
+    assert added_apps == settings_on.INSTALLED_APPS[len(settings_off.INSTALLED_APPS) :]
+    assert after["MIDDLEWARE"] == settings_on.MIDDLEWARE
+    assert after["CSRF_FAILURE_VIEW"] == settings_on.CSRF_FAILURE_VIEW
+    assert {
+        key: value
+        for key, value in after["REST_FRAMEWORK"].items()
+        if before["REST_FRAMEWORK"].get(key) != value
+    } == {
+        key: value
+        for key, value in settings_on.REST_FRAMEWORK.items()
+        if settings_off.REST_FRAMEWORK.get(key) != value
+    }
+    guide, tested = after["RESTFLOW_SETTINGS"], settings_on.RESTFLOW_SETTINGS
+    assert set(guide) == {"JWT", "MIDDLEWARE", "THROTTLING"}
+    assert guide["MIDDLEWARE"] == tested["MIDDLEWARE"]
+    assert set(guide["JWT"]) <= set(tested["JWT"])
+    assert guide["THROTTLING"] == {"STORE": "redis", "CACHE_ALIAS": "redis"}
+    if settings_on.REDIS_URL:
+        assert guide["THROTTLING"] == tested["THROTTLING"]
+
+
 # --- shared fixtures and helpers of the inner runs -------------------------
 
 _client_numbers = itertools.count(1)
@@ -529,6 +591,8 @@ def test_filtering_on(client, catalog):
         "Desk chair",
     ]
     assert names(client.get(search, {"in_stock": "false"})) == ["Bench", "Easel"]
+    excluded = client.get(f"{search}?category!={catalog['chairs'].pk}")
+    assert names(excluded) == ["Bench", "Coffee table", "Easel"]
     # The view's own ``ordering`` applies when the request names none.
     assert names(client.get(search))[:2] == ["Armchair", "Bench"]
     rejected = client.get(search, {"price__gte": "abc", "ordering": "stock"})
@@ -545,6 +609,7 @@ def test_filtering_off(client, catalog):
     price_range = {"price__gte": "12", "price__lte": "30", "ordering": "-price"}
     assert names(client.get(search, price_range)) == everything
     assert names(client.get(search, {"category": catalog["chairs"].pk})) == everything
+    assert names(client.get(f"{search}?category!={catalog['chairs'].pk}")) == everything
     assert names(client.get(search, {"price__gte": "abc", "ordering": "stock"})) == everything
 
 
@@ -663,6 +728,10 @@ def test_openapi_on():
     assert {"price", "-price", "name", "-name"} <= set(ordering_choices)
     # The COUNT-free page documents no "count".
     assert product_page_properties(schema) == {"next", "previous", "results"}
+    create = schema["paths"]["/api/products/"]["post"]
+    assert {"jwtAuth": []} in create["security"]
+    invalid = create["responses"]["400"]["content"]["application/json"]["schema"]
+    assert invalid == {"$ref": "#/components/schemas/ErrorEnvelope"}
 
 
 @off
@@ -670,6 +739,9 @@ def test_openapi_off():
     schema = openapi_schema()
     assert set(search_parameters(schema)) & FILTER_PARAMETERS == set()
     assert product_page_properties(schema) == {"count", "next", "previous", "results"}
+    create = schema["paths"]["/api/products/"]["post"]
+    assert {"jwtAuth": []} not in create["security"]
+    assert "400" not in create["responses"]
 
 
 # --- system checks ------------------------------------------------------------
