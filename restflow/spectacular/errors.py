@@ -63,6 +63,11 @@ _EXAMPLES: dict[int, tuple[str, str, dict[str, Any]]] = {
         {},
     ),
     404: (ErrorCode.NOT_FOUND.value, "Resource not found.", {}),
+    415: (
+        ErrorCode.UNSUPPORTED_MEDIA_TYPE.value,
+        'Unsupported media type "text/plain" in request.',
+        {},
+    ),
     429: (
         ErrorCode.THROTTLED.value,
         "Request was throttled. Expected available in 12 seconds.",

@@ -238,7 +238,8 @@ class RestflowAutoSchema(AutoSchema):
     def get_error_statuses(self) -> list[int]:
         """Return the error statuses this operation can produce, in ascending order.
 
-        - 400 when it reads a request body or has filter parameters;
+        - 400 when it reads a request body or has filter parameters, and 415
+          (a body in a media type no parser accepts) when it reads a body;
         - 401 when authentication can fail (an authenticator that rejects
           bad credentials, or a permission that requires a user) and the
           view sends a challenge. Without one, DRF answers 403 instead, as
@@ -254,7 +255,9 @@ class RestflowAutoSchema(AutoSchema):
         Override to add or remove statuses.
         """
         statuses = {500, 503}
-        if self.method in _BODY_METHODS or self._get_filter_parameters():
+        if self.method in _BODY_METHODS:
+            statuses.update((400, 415))
+        elif self._get_filter_parameters():
             statuses.add(400)
         authenticators = self._authenticators()
         permission_classes = [type(permission) for permission in self._permissions()]

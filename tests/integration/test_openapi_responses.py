@@ -169,3 +169,10 @@ def test_event_stream_media_type(api, schema, catalog):
     documented = schema["paths"]["/api/stream/events/"]["get"]["responses"]["200"]["content"]
     assert list(documented) == ["text/event-stream"]
     assert "data: " in _streamed(response)
+
+
+def test_unsupported_media_type_matches_envelope(api, schema, user):
+    api.force_authenticate(user)
+    response = api.post("/api/products/", "name=x", content_type="text/plain")
+    assert response.status_code == 415
+    assert_matches(schema, "/api/products/", "post", "415", response.json())

@@ -100,7 +100,15 @@ def test_error_statuses_follow_the_view(schema):
         return sorted(code for code in operation(schema, path, method)["responses"] if code >= "4")
 
     assert statuses("/api/products/") == ["400", "401", "403", "404", "429", "500", "503"]
-    assert statuses("/api/products/", "post") == ["400", "401", "403", "429", "500", "503"]
+    assert statuses("/api/products/", "post") == [
+        "400",
+        "401",
+        "403",
+        "415",
+        "429",
+        "500",
+        "503",
+    ]
     assert statuses("/api/products/{id}/") == ["401", "403", "404", "429", "500", "503"]
     assert statuses("/api/detail/{id}/") == ["401", "403", "404", "500", "503"]
     assert statuses("/api/categories/") == ["500", "503"]

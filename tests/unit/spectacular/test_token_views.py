@@ -29,7 +29,7 @@ def test_obtain_returns_pair():
     pair = obtain["responses"]["200"]["content"]["application/json"]["schema"]
     assert pair == {"$ref": "#/components/schemas/TokenPair"}
     assert schema["components"]["schemas"]["TokenPair"]["required"] == ["access", "refresh"]
-    assert error_codes(obtain) == ["400", "401", "500", "503"]
+    assert error_codes(obtain) == ["400", "401", "415", "500", "503"]
 
 
 def test_refresh_pair_has_optional_refresh():
@@ -38,7 +38,7 @@ def test_refresh_pair_has_optional_refresh():
     pair = refresh["responses"]["200"]["content"]["application/json"]["schema"]
     assert pair == {"$ref": "#/components/schemas/RefreshedTokenPair"}
     assert schema["components"]["schemas"]["RefreshedTokenPair"]["required"] == ["access"]
-    assert error_codes(refresh) == ["400", "401", "403", "500", "503"]
+    assert error_codes(refresh) == ["400", "401", "403", "415", "500", "503"]
 
 
 def test_blacklist_has_no_body():
@@ -46,7 +46,7 @@ def test_blacklist_has_no_body():
     blacklist = operation(schema, "/api/auth/token/blacklist/", "post")
     assert blacklist["responses"]["204"] == {"description": "No response body"}
     assert "200" not in blacklist["responses"]
-    assert error_codes(blacklist) == ["400", "401", "403", "500", "503"]
+    assert error_codes(blacklist) == ["400", "401", "403", "415", "500", "503"]
 
 
 def test_original_views_are_unchanged():
