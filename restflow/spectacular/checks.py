@@ -29,7 +29,8 @@ W101_HINT = 'Add "drf_spectacular_sidecar" to INSTALLED_APPS, or remove the "SID
 def _installed(module: str) -> bool:
     try:
         return importlib.util.find_spec(module) is not None
-    except ImportError:
+    except (ImportError, ValueError):
+        # ValueError: the module was imported and left without a spec.
         return False
 
 

@@ -38,6 +38,11 @@ def test_without_drf_spectacular():
         "assert s.RestflowAutoSchema is None and s.add_filterset_parameters is None\n"
         "assert s.streaming_schema is None\n"
         "assert callable(s.build_filterset_parameters) and callable(s.resolve_filterset_class)\n"
+        "from django.test import override_settings\n"
+        "from restflow.spectacular.checks import check_schema_class\n"
+        "schema_class = {'DEFAULT_SCHEMA_CLASS': 'restflow.spectacular.RestflowAutoSchema'}\n"
+        "with override_settings(REST_FRAMEWORK=schema_class):\n"
+        "    assert [m.id for m in check_schema_class()] == ['restflow.E100']\n"
         "print('ok')\n"
     )
     env = {
