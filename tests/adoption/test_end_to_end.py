@@ -214,3 +214,91 @@ def test_adopting_guide_matches_settings(monkeypatch):
     assert guide["THROTTLING"] == {"STORE": "redis", "CACHE_ALIAS": "redis"}
     if settings_on.REDIS_URL:
         assert guide["THROTTLING"] == tested["THROTTLING"]
+
+
+# Prepares the database of the live server: tables, an admin, a category and a brand.
+LIVE_SETUP = """
+from django.contrib.auth.models import User
+from django.core.management import call_command
+
+from catalog.models import Brand, Category
+
+call_command("migrate", verbosity=0)
+User.objects.create_superuser("ada", "ada@example.com", "ada-pass-123")
+Category.objects.create(name="Chairs", slug="chairs")
+Brand.objects.create(name="Birch", slug="birch")
+"""
+
+
+@pytest.mark.live
+def test_settings_on_under_uvicorn(tmp_path):
+    """Serve the unchanged app with settings_on over ASGI: the middleware's async path."""
+    import httpx
+
+    from tests.support import services
+
+    env = {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'adoption.sqlite3'}",
+        "DJANGO_SETTINGS_MODULE": "tests.adoption.settings_on",
+        "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "example_project")]),
+    }
+    setup = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()\n" + LIVE_SETUP],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert setup.returncode == 0, setup.stderr[-3000:]
+
+    with (
+        services.uvicorn_server(
+            "tests.adoption.end_to_end.asgi:application",
+            settings_module="tests.adoption.settings_on",
+            env=env,
+        ) as server,
+        httpx.Client(base_url=server.base_url, timeout=20) as client,
+    ):
+        unknown = client.get("/api/no-such-page/")
+        assert unknown.status_code == 404, server.log()
+        assert unknown.json()["error"]["code"] == "not_found"
+        assert unknown.json()["error"]["request_id"] == unknown.headers["X-Request-ID"]
+
+        tokens = client.post(
+            "/api/auth/token/", json={"username": "ada", "password": "ada-pass-123"}
+        ).json()
+        bearer = {"Authorization": f"Bearer {tokens['access']}"}
+        category = client.get("/api/categories/").json()[0]["id"]
+        brand = client.get("/api/admin/brands/", headers=bearer).json()["results"][0]["id"]
+        created = client.post(
+            "/api/products/",
+            headers=bearer,
+            json={
+                "name": "Stool",
+                "slug": "stool",
+                "price": "30.00",
+                "created_at": "2026-03-01T00:00:00Z",
+                "category": category,
+                "brand": brand,
+            },
+        )
+        assert created.status_code == 201, created.text
+        detail = f"/api/products/{created.json()['id']}/"
+
+        first, second = client.get(detail), client.get(detail)
+        assert (first.headers["X-Cache-Status"], second.headers["X-Cache-Status"]) == (
+            "MISS",
+            "HIT",
+        )
+        patched = client.patch(detail, headers=bearer, json={"price": "31.50"})
+        assert patched.status_code == 200, patched.text
+        after = client.get(detail)
+        assert after.headers["X-Cache-Status"] == "MISS"
+        assert after.json()["price"] == "31.50"
+
+        rejected = client.get("/api/search/products/", params={"price__gte": "abc"})
+        assert rejected.status_code == 400
+        assert set(rejected.json()["error"]["details"]) == {"price__gte"}
+        found = client.get("/api/search/products/", params={"price__gte": "31"})
+        assert [row["name"] for row in found.json()] == ["Stool"]
