@@ -78,3 +78,10 @@ def test_reference_documents_public_names(site, package):
         if not any(anchor.startswith(prefix) and anchor.endswith(f".{name}") for anchor in anchors):
             missing.append(name)
     assert not missing, f"docs/reference/api/{package}.md does not document: {', '.join(missing)}"
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_reference_has_no_raw_sphinx_roles(site, package):
+    html = (site / "reference" / "api" / package / "index.html").read_text()
+    leftovers = re.findall(r":(?:class|meth|func|attr|mod|exc):<code>[^<]*</code>", html)
+    assert not leftovers, f"docs/hooks.py left Sphinx roles on the {package} page: {leftovers}"
