@@ -12,14 +12,27 @@ from tests.adoption.end_to_end.support import drf_detail, envelope, names, off, 
 # --- throttling -------------------------------------------------------------
 
 
-def redis_throttle_keys() -> list[str]:
-    """Return this process's throttle keys in Redis (the cache prefix carries the pid)."""
+def redis_throttle_keys(client) -> list[str]:
+    """Return the client's throttle keys in Redis, under this process's cache prefix."""
     from django.conf import settings
     from django_redis import get_redis_connection
 
     prefix = settings.CACHES["redis"]["KEY_PREFIX"]
-    connection = get_redis_connection("redis")
-    return [key.decode() for key in connection.scan_iter(match=f"{prefix}:*restflow:throttle:*")]
+    address = client.defaults["REMOTE_ADDR"]
+    pattern = f"{prefix}:*restflow:throttle:*{address}"
+    return [key.decode() for key in get_redis_connection("redis").scan_iter(match=pattern)]
+
+
+@pytest.fixture
+def throttled_client(client):
+    """Return the client, and delete its throttle keys from Redis afterwards."""
+    yield client
+    if os.environ.get("REDIS_URL"):
+        from django_redis import get_redis_connection
+
+        keys = redis_throttle_keys(client)
+        if keys:
+            get_redis_connection("redis").delete(*keys)
 
 
 def suggest_brands(client, count: int) -> list:
@@ -30,37 +43,45 @@ def suggest_brands(client, count: int) -> list:
 
 
 @on
-@pytest.mark.redis
 @pytest.mark.django_db
-def test_throttled_on(client):
-    from django_redis import get_redis_connection
-
-    responses = suggest_brands(client, 4)
+def test_throttled_on(throttled_client):
+    responses = suggest_brands(throttled_client, 4)
     assert [response.status_code for response in responses] == [201, 201, 201, 429]
     denied = responses[-1]
     error = envelope(denied)
     assert error["code"] == "throttled"
     assert 1 <= error["details"]["retry_after_seconds"] <= 3600
     assert 1 <= int(denied["Retry-After"]) <= 3600
-    keys = redis_throttle_keys()
-    try:
-        # One sorted set for this client and scope, holding the three admitted requests.
-        assert len(keys) == 1
-        assert get_redis_connection("redis").zcard(keys[0]) == 3
-    finally:
-        if keys:
-            get_redis_connection("redis").delete(*keys)
 
 
 @off
 @pytest.mark.django_db
-def test_throttled_off(client):
-    responses = suggest_brands(client, 4)
+def test_throttled_off(throttled_client):
+    responses = suggest_brands(throttled_client, 4)
     assert [response.status_code for response in responses] == [201, 201, 201, 429]
     assert drf_detail(responses[-1]).startswith("Request was throttled.")
-    if os.environ.get("REDIS_URL"):
-        # DRF's throttle counts in the default cache, never in Redis.
-        assert redis_throttle_keys() == []
+
+
+@on
+@pytest.mark.redis
+@pytest.mark.django_db
+def test_throttle_store_on(throttled_client):
+    from django_redis import get_redis_connection
+
+    suggest_brands(throttled_client, 4)
+    keys = redis_throttle_keys(throttled_client)
+    # One sorted set for this client and scope, holding the three admitted requests.
+    assert len(keys) == 1
+    assert get_redis_connection("redis").zcard(keys[0]) == 3
+
+
+@off
+@pytest.mark.redis
+@pytest.mark.django_db
+def test_throttle_store_off(throttled_client):
+    suggest_brands(throttled_client, 4)
+    # DRF's throttle counts in the default cache, never in Redis.
+    assert redis_throttle_keys(throttled_client) == []
 
 
 # --- JWT ----------------------------------------------------------------------
