@@ -8,7 +8,7 @@ lines. The database and caches come from the test suite's settings, so
 ``DATABASE_URL`` and ``REDIS_URL`` work as everywhere else.
 """
 
-from conf.settings import CACHES, DATABASES, PASSWORD_HASHERS, REDIS_URL, RUN_ID  # noqa: F401
+from conf.settings import CACHES, DATABASES, PASSWORD_HASHERS, REDIS_URL  # noqa: F401
 
 SECRET_KEY = "restflow-adoption-not-secret"
 DEBUG = False

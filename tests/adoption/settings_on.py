@@ -40,7 +40,7 @@ REST_FRAMEWORK = {
 RESTFLOW_SETTINGS = {
     "JWT": {
         "SIGNING_KEY": "adoption-signing-key-" + "x" * 43,
-        # The test project's default cache is process-local; a deployment
+        # The test project's default cache is process-local. A deployment
         # keeps the blacklist in a shared cache and leaves this False.
         "BLACKLIST_ALLOW_LOCMEM": True,
     },
