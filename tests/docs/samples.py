@@ -146,19 +146,39 @@ def _add_note(error: BaseException, note: str) -> None:
 
 
 @contextlib.contextmanager
-def _registries_restored() -> Iterator[None]:
+def _global_state_restored() -> Iterator[None]:
+    """Undo what a page's samples register process-wide, so it cannot reach other tests.
+
+    Covers the component registries, cache invalidation rules (which stay
+    connected to model signals) and the local-memory default cache.
+    """
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
     from restflow import registry
+    from restflow.caching.registry import CacheRegister
 
     kinds = [value for value in vars(registry).values() if isinstance(value, registry.Registry)]
     # Registry has no public snapshot; a sample's register() must not leak
     # into the next page or test, so the entries are copied back.
     saved = [(kind, dict(kind._entries)) for kind in kinds]
+    rules_before = {rule.rule_id for rule in CacheRegister.rules()}
+    # Only a process-local cache is cleared: a shared one (Redis) may hold
+    # other processes' data.
+    local_cache = caches["default"] if isinstance(caches["default"], LocMemCache) else None
+    if local_cache is not None:
+        local_cache.clear()
     try:
         yield
     finally:
         for kind, entries in saved:
             kind._entries = entries
             kind.reset()
+        for rule in CacheRegister.rules():
+            if rule.rule_id not in rules_before:
+                CacheRegister._drop(rule.rule_id)
+        if local_cache is not None:
+            local_cache.clear()
 
 
 def _validate_settings(namespace: dict[str, Any], sample: Sample) -> None:
@@ -207,7 +227,7 @@ def run_page(samples: list[Sample], name: str) -> dict[str, Any]:
     namespace = module.__dict__
     sys.modules[name] = module
     try:
-        with contextlib.ExitStack() as stack, _registries_restored():
+        with contextlib.ExitStack() as stack, _global_state_restored():
             stack.callback(clear_url_caches)
             for sample in samples:
                 if sample.skip_reason is not None:

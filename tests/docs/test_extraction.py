@@ -131,3 +131,27 @@ def test_run_page_restores_registries():
     )
     run_page(extract(PAGE, text), "docs_samples.test_registry")
     assert ENVELOPES.names() == before
+
+
+@pytest.mark.django_db
+def test_run_page_drops_cache_rules():
+    from restflow.caching.registry import CacheRegister
+
+    before = {rule.rule_id for rule in CacheRegister.rules()}
+    text = (
+        "```python\nfrom restflow.caching import ArgsKeyField, InvalidationRule, KeyConstructor\n"
+        "from restflow.caching import cache_result\n\n"
+        "class SampleKey(KeyConstructor):\n"
+        '    product = ArgsKeyField("product_id")\n\n'
+        "    class Meta:\n"
+        '        namespace = "docs-sample"\n\n'
+        "@cache_result(SampleKey, ttl=60, invalidates_on=[\n"
+        '    InvalidationRule(model="catalog.Product", field_mapping={"product_id": "pk"})])\n'
+        "def price(product_id):\n"
+        "    return product_id\n```\n"
+        "```python\nfrom restflow.caching.registry import CacheRegister\n\n"
+        "during = {rule.rule_id for rule in CacheRegister.rules()}\n```\n"
+    )
+    namespace = run_page(extract(PAGE, text), "docs_samples.test_rules")
+    assert namespace["during"] - before
+    assert {rule.rule_id for rule in CacheRegister.rules()} == before
