@@ -150,10 +150,12 @@ def _global_state_restored() -> Iterator[None]:
     """Undo what a page's samples register process-wide, so it cannot reach other tests.
 
     Covers the component registries, cache invalidation rules (which stay
-    connected to model signals) and the local-memory default cache.
+    connected to model signals), Django's system checks and the
+    local-memory default cache.
     """
     from django.core.cache import caches
     from django.core.cache.backends.locmem import LocMemCache
+    from django.core.checks.registry import registry as check_registry
 
     from restflow import registry
     from restflow.caching.registry import CacheRegister
@@ -163,6 +165,10 @@ def _global_state_restored() -> Iterator[None]:
     # into the next page or test, so the entries are copied back.
     saved = [(kind, dict(kind._entries)) for kind in kinds]
     rules_before = {rule.rule_id for rule in CacheRegister.rules()}
+    checks_before = (
+        set(check_registry.registered_checks),
+        set(check_registry.deployment_checks),
+    )
     # Only a process-local cache is cleared: a shared one (Redis) may hold
     # other processes' data.
     local_cache = caches["default"] if isinstance(caches["default"], LocMemCache) else None
@@ -177,6 +183,8 @@ def _global_state_restored() -> Iterator[None]:
         for rule in CacheRegister.rules():
             if rule.rule_id not in rules_before:
                 CacheRegister._drop(rule.rule_id)
+        check_registry.registered_checks = checks_before[0]
+        check_registry.deployment_checks = checks_before[1]
         if local_cache is not None:
             local_cache.clear()
 

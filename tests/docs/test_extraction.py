@@ -155,3 +155,18 @@ def test_run_page_drops_cache_rules():
     namespace = run_page(extract(PAGE, text), "docs_samples.test_rules")
     assert namespace["during"] - before
     assert {rule.rule_id for rule in CacheRegister.rules()} == before
+
+
+def test_run_page_drops_system_checks():
+    from django.core.checks.registry import registry
+
+    before = set(registry.registered_checks)
+    text = (
+        "```python\nfrom django.core.checks import register\n\n"
+        "@register()\n"
+        "def sample_check(app_configs=None, **kwargs):\n"
+        "    return []\n```\n"
+    )
+    namespace = run_page(extract(PAGE, text), "docs_samples.test_checks")
+    assert namespace["sample_check"] not in registry.registered_checks
+    assert set(registry.registered_checks) == before
