@@ -20,7 +20,7 @@ from pathlib import Path
 
 import httpx
 
-__all__ = ["READ_PATHS", "LoadReport", "check_report", "run_load"]
+__all__ = ["READ_PATHS", "LoadReport", "check_report", "login", "run_load"]
 
 READ_PATHS = ("/api/products/{pk}/", "/api/prices/{pk}/", "/api/async-prices/{pk}/")
 
@@ -98,6 +98,7 @@ async def _client(
     products: int,
     state: _State,
     rng: random.Random,
+    access_token: str | None,
 ) -> None:
     owned = [pk for pk in range(1, products + 1) if pk % clients == number]
     counter = 0
@@ -118,6 +119,14 @@ async def _client(
                     if response.status_code == 200:
                         state.committed[str(pk)] = price
                         state.report.writes += 1
+                elif roll < 0.17:
+                    # The throttle store's path (FAIL_OPEN: 200 while it is down).
+                    response = await client.get(f"{base}/api/guarded/")
+                elif access_token and roll < 0.22:
+                    # The blacklist store's path (fails closed: 503 while it is down).
+                    response = await client.get(
+                        f"{base}/api/me/", headers={"Authorization": f"Bearer {access_token}"}
+                    )
                 else:
                     pk = rng.randint(1, products)
                     before = state.committed.get(str(pk))
@@ -161,12 +170,14 @@ async def run_load(
     recover: Callable[[], Awaitable[None]] | None = None,
     recover_after: float = 3.0,
     memory: Callable[[], dict[int, int]] | None = None,
+    access_token: str | None = None,
 ) -> LoadReport:
     """Send ``total`` requests from ``clients`` concurrent clients; apply ``fault`` mid-run.
 
     ``fault`` runs once ``fault_after`` requests were sent, ``recover``
     ``recover_after`` seconds later. The run stops early after
-    ``max_seconds``.
+    ``max_seconds``. With ``access_token`` some requests go to a
+    JWT-protected view, whose blacklist check needs Redis.
     """
     report = LoadReport(label)
     state = _State(committed={}, started=time.monotonic(), report=report, remaining=total)
@@ -193,7 +204,15 @@ async def run_load(
             await asyncio.sleep(0.05)
 
     tasks = [
-        _client(number, clients, base_urls, products, state, random.Random(f"{label}-{number}"))
+        _client(
+            number,
+            clients,
+            base_urls,
+            products,
+            state,
+            random.Random(f"{label}-{number}"),
+            access_token,
+        )
         for number in range(clients)
     ]
     await asyncio.gather(controller(), *tasks)
@@ -211,6 +230,8 @@ def check_report(report: LoadReport, base_urls: Sequence[str]) -> None:
     """Assert the load guarantees on ``report`` and on the final state of every product."""
     assert report.requests >= 2000, report.to_text()
     assert report.server_errors_outside_fault == 0, report.to_text()
+    # Inside the fault window only the configured 503s, never a 500.
+    assert set(report.statuses) <= {200, 503}, report.to_text()
     assert report.stale_reads == [], report.to_text()
     assert report.writes > 100, report.to_text()
     for base in base_urls:
@@ -226,3 +247,14 @@ def check_report(report: LoadReport, base_urls: Sequence[str]) -> None:
             # Growth over the second half of the run stays small; a leak per
             # request would add megabytes over the 1500 requests.
             assert kilobytes - half[pid] < half[pid] // 4 + 16_384, report.to_text()
+
+
+def login(base_url: str) -> str:
+    """Return an access token for the harness's user."""
+    response = httpx.post(
+        f"{base_url}/api/auth/token/",
+        json={"username": "faults", "password": "faults-pass-123"},
+        timeout=15,
+    )
+    assert response.status_code == 200, response.text
+    return str(response.json()["access"])

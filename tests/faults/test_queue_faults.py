@@ -93,3 +93,21 @@ def test_worker_killed_mid_job_is_retried_with_rq_retry(stack, server):
             kill_work_horse_mid_job(stack, client, 4, "retry", "renamed-and-retried")
             name = brand_names(client, 4, until="renamed-and-retried", seconds=30, field="retried")
     assert name == "renamed-and-retried"
+
+
+@pytest.mark.parametrize("queue", ["celery", "dramatiq"])
+def test_broker_down_runs_celery_and_dramatiq_jobs_inline(stack, server, queue):
+    pk = 1 if queue == "celery" else 2
+    with httpx.Client(base_url=server.base_url, timeout=30) as client:
+        before = client.get(f"/api/categories/{pk}/").json()[queue]
+        assert before == f"category-{pk - 1}"
+        stack.broker.stop()
+        try:
+            renamed = client.patch(f"/api/categories/{pk}/", json={"name": f"{queue}-inline"})
+            assert renamed.status_code == 200, renamed.text
+            # No worker exists for either queue: only the inline fallback
+            # can have removed the old entry.
+            assert client.get(f"/api/categories/{pk}/").json()[queue] == f"{queue}-inline"
+        finally:
+            stack.broker.start_again()
+    assert f"Dispatcher {queue} could not enqueue cache rules" in server.log()

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from tests.faults.harness import Stack, process_rss, server_pids
-from tests.faults.load import check_report, run_load
+from tests.faults.load import check_report, login, run_load
 
 pytestmark = [pytest.mark.faults, pytest.mark.postgres, pytest.mark.live]
 
@@ -49,6 +49,7 @@ def test_load_across_processes(cluster, tmp_path):
             fault=stop_cache,
             recover=start_cache,
             memory=memory,
+            access_token=login(bases[0]),
         )
     )
     path = report.save(tmp_path)

@@ -3,7 +3,10 @@
 from django.urls import path
 
 from restflow.authentication.views import TokenBlacklistView, TokenObtainView, TokenRefreshView
-from tests.faults import views
+
+# queues sets up the Celery app and the Dramatiq broker, and declares the
+# cached functions they invalidate, before the first request.
+from tests.faults import queues, views  # noqa: F401
 
 urlpatterns = [
     path("health/", views.health),

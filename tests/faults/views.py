@@ -201,6 +201,13 @@ class CategoryListView(APIView):
 
 
 class CategoryRenameView(APIView):
+    """GET reads the name through the Celery- and Dramatiq-invalidated functions; PATCH renames."""
+
+    def get(self, request: Any, pk: int) -> Response:
+        from tests.faults.queues import celery_label, dramatiq_label
+
+        return Response({"celery": celery_label(pk), "dramatiq": dramatiq_label(pk)})
+
     def patch(self, request: Any, pk: int) -> Response:
         category = Category.objects.get(pk=pk)
         category.name = str(request.data["name"])
