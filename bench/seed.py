@@ -3,7 +3,7 @@
 PostgreSQL: ``restflow_bench`` (100,000 products) and ``restflow_bench_deep``
 (1,000,000 products) on the server named by ``DATABASE_URL``, both created
 here and dropped by ``drop_databases()`` (``bench_peers.py --drop``).
-SQLite: ``build/bench/catalog.sqlite3`` with the same 100,000 products.
+SQLite: ``bench/.work/catalog.sqlite3`` with the same 100,000 products.
 Rows come from ``generate_series`` (PostgreSQL) and a recursive CTE (SQLite),
 so seeding takes seconds, not minutes.
 """

@@ -6,13 +6,14 @@ from catalog.models import Product
 from django.urls import path
 from rest_framework.permissions import IsAuthenticated
 
-from bench.stacks.common import ALIASES, FIELDS, PAGE_SIZE, aslow_dependency
+from bench.stacks.common import ALIASES, FIELDS, PAGE_SIZE, VALUE_FIELDS, aslow_dependency
 from restflow.authentication import JWTAuthentication
 from restflow.caching.cache_response import cache_response
 from restflow.filters import DecimalField, FilterSet, RestflowFilterBackend
 from restflow.pagination import CursorPagination, FastPageNumberPagination
+from restflow.responses import NDJSONResponse
 from restflow.serializers import ModelSerializer
-from restflow.views import AsyncListAPIView, AsyncRetrieveAPIView
+from restflow.views import AsyncAPIView, AsyncListAPIView, AsyncRetrieveAPIView
 
 
 class ProductSerializer(ModelSerializer):
@@ -89,6 +90,15 @@ def deep_list(pagination_class):
     return DeepList.as_view()
 
 
+class Export(AsyncAPIView):
+    """NDJSON export of the first ``?rows=`` products of the 1,000,000-row table, streamed."""
+
+    async def get(self, request, *args, **kwargs):
+        rows = int(request.query_params.get("rows", 1_000_000))
+        queryset = Product.objects.using("deep").order_by("id").values(*VALUE_FIELDS)[:rows]
+        return NDJSONResponse(queryset.aiterator(chunk_size=2000))
+
+
 urlpatterns = [
     *(path(f"{db}/products/", product_list(alias)) for db, alias in ALIASES.items()),
     *(
@@ -100,4 +110,5 @@ urlpatterns = [
     path("pg/rule-cached/<int:pk>/", RuleCachedProductDetail.as_view()),
     path("deep/cursor/", deep_list(Cursor)),
     path("deep/pages/", deep_list(Pages)),
+    path("deep/export/", Export.as_view()),
 ]

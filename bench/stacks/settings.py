@@ -13,7 +13,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[2]
-DATA_DIR = Path(os.environ.get("BENCH_DATA_DIR", ROOT / "build" / "bench"))
+# bench/.work/ is git-ignored and, unlike build/, not removed by `make clean`.
+DATA_DIR = Path(os.environ.get("BENCH_DATA_DIR", ROOT / "bench" / ".work"))
 PG_URL = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/postgres"
 PG_DATABASE = os.environ.get("BENCH_PG_DATABASE", "restflow_bench")
 PG_DEEP_DATABASE = f"{PG_DATABASE}_deep"
@@ -94,3 +95,10 @@ RESTFLOW_SETTINGS = {
     },
 }
 NINJA_PAGINATION_PER_PAGE = 50
+# Server errors go to stderr, so a failing stack shows its traceback in the run's output.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"handlers": ["console"], "level": "ERROR"}},
+}
