@@ -42,33 +42,30 @@ def inner_test_names() -> set[str]:
     return names
 
 
-def run_mode(mode: str, tmp_path: Path) -> dict[str, str]:
-    """Run the pair modules in a new process under ``settings_<mode>``; return each outcome."""
-    report = tmp_path / f"{mode}.xml"
+def start_mode(mode: str, report: Path, log: Path) -> subprocess.Popen:
+    """Start the pair modules in a new pytest process under ``settings_<mode>``."""
     env = {
         **os.environ,
         "RESTFLOW_ADOPTION_MODE": mode,
         "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "example_project")]),
     }
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            f"--ds=tests.adoption.settings_{mode}",
-            f"--junitxml={report}",
-            *(str(path.relative_to(ROOT)) for path in PAIR_FILES),
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
-    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        f"--ds=tests.adoption.settings_{mode}",
+        f"--junitxml={report}",
+        *(str(path.relative_to(ROOT)) for path in PAIR_FILES),
+    ]
+    with log.open("w") as output:
+        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
+
+
+def read_outcomes(report: Path) -> dict[str, str]:
+    """Return each test's outcome in a JUnit XML report: passed, skipped, xfail or failure."""
     outcomes = {}
     for case in ElementTree.parse(report).getroot().iter("testcase"):
         name = case.get("name", "").split("[")[0]
@@ -82,9 +79,31 @@ def run_mode(mode: str, tmp_path: Path) -> dict[str, str]:
     return outcomes
 
 
+@pytest.fixture(scope="module")
+def mode_runs(tmp_path_factory) -> dict[str, tuple[int, str, dict[str, str]]]:
+    """Run both modes at once; return each mode's exit code, output and outcomes."""
+    folder = tmp_path_factory.mktemp("adoption-modes")
+    processes = {
+        mode: start_mode(mode, folder / f"{mode}.xml", folder / f"{mode}.log") for mode in MODES
+    }
+    runs = {}
+    for mode, process in processes.items():
+        try:
+            code = process.wait(timeout=240)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+            raise
+        output = (folder / f"{mode}.log").read_text()
+        report = folder / f"{mode}.xml"
+        runs[mode] = (code, output, read_outcomes(report) if report.exists() else {})
+    return runs
+
+
 @pytest.mark.parametrize("mode", MODES)
-def test_mode_in_fresh_process(mode, tmp_path):
-    outcomes = run_mode(mode, tmp_path)
+def test_mode_in_fresh_process(mode, mode_runs):
+    code, output, outcomes = mode_runs[mode]
+    assert code == 0, output[-8000:]
     other = "off" if mode == "on" else "on"
     mine = {name for name in inner_test_names() if name.endswith(f"_{mode}")}
     theirs = {name for name in inner_test_names() if name.endswith(f"_{other}")}
