@@ -49,7 +49,10 @@ class Sample:
 
     @property
     def label(self) -> str:
-        return f"{self.path.relative_to(DOCS.parent)}:{self.line}"
+        path = self.path.resolve()
+        if path.is_relative_to(DOCS.parent):
+            path = path.relative_to(DOCS.parent)
+        return f"{path}:{self.line}"
 
 
 def pages() -> list[Path]:
