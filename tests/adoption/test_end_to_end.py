@@ -65,7 +65,10 @@ def start_mode(mode: str, report: Path, log: Path) -> subprocess.Popen:
 
 
 def read_outcomes(report: Path) -> dict[str, str]:
-    """Return each test's outcome in a JUnit XML report: passed, skipped, xfail or failure."""
+    """Return each test's outcome in a JUnit XML report.
+
+    Outcomes are ``passed``, ``skipped``, ``xfail``, ``failure`` and ``error``.
+    """
     outcomes = {}
     for case in ElementTree.parse(report).getroot().iter("testcase"):
         name = case.get("name", "").split("[")[0]
