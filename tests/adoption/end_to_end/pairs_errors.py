@@ -145,3 +145,29 @@ def test_request_id_off(client):
     response = client.get("/api/categories/", HTTP_X_REQUEST_ID="adoption-request-1")
     assert response.status_code == 200
     assert response.get("X-Request-ID") is None
+
+
+# A session login on an unsafe method without the CSRF token: DRF's
+# SessionAuthentication rejects it, on restflow's side of the pair too.
+@on
+def test_csrf_failure_on(user):
+    from rest_framework.test import APIClient
+
+    client = APIClient(enforce_csrf_checks=True)
+    client.login(username="ada", password="ada-pass-123")
+    response = client.post("/api/products/", {"name": "Stool"})
+    assert response.status_code == 403
+    error = envelope(response)
+    assert error["code"] == "permission_denied"
+    assert error["message"].startswith("CSRF Failed")
+
+
+@off
+def test_csrf_failure_off(user):
+    from rest_framework.test import APIClient
+
+    client = APIClient(enforce_csrf_checks=True)
+    client.login(username="ada", password="ada-pass-123")
+    response = client.post("/api/products/", {"name": "Stool"})
+    assert response.status_code == 403
+    assert drf_detail(response).startswith("CSRF Failed")
