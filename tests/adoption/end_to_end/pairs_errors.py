@@ -171,3 +171,23 @@ def test_csrf_failure_off(user):
     response = client.post("/api/products/", {"name": "Stool"})
     assert response.status_code == 403
     assert drf_detail(response).startswith("CSRF Failed")
+
+
+@on
+def test_parse_error_on(client, user):
+    client.force_authenticate(user)
+    response = client.generic(
+        "POST", "/api/products/", "{not json", content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert envelope(response)["code"] == "parse_error"
+
+
+@off
+def test_parse_error_off(client, user):
+    client.force_authenticate(user)
+    response = client.generic(
+        "POST", "/api/products/", "{not json", content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert drf_detail(response).startswith("JSON parse error")
