@@ -13,7 +13,6 @@ import os
 import pytest
 
 MODE = os.environ.get("RESTFLOW_ADOPTION_MODE")
-MODES = ("on", "off")
 
 
 def in_mode(mode: str):
