@@ -47,9 +47,7 @@ __all__ = [
     "StreamView",
     "brand_name",
     "product_price",
-    "retried_brand_name",
     "slow_brand_invalidator",
-    "slow_retried_brand_invalidator",
 ]
 
 
@@ -100,15 +98,10 @@ def _slow_invalidate(wrapper: Any, instance: Any, tag: str) -> None:
 def slow_brand_invalidator(wrapper: Any, instance: Any, **extras: Any) -> None:
     """Invalidate a brand's name, slowly when the test left a ``plain-slow`` file.
 
-    The test kills the RQ work-horse while this sleeps, then checks whether
-    the job runs again.
+    The test kills the RQ work-horse while this sleeps, then checks that the
+    job runs again.
     """
     _slow_invalidate(wrapper, instance, "plain")
-
-
-def slow_retried_brand_invalidator(wrapper: Any, instance: Any, **extras: Any) -> None:
-    """Like :func:`slow_brand_invalidator`, for the rule sent with RQ retries (``retry-slow``)."""
-    _slow_invalidate(wrapper, instance, "retry")
 
 
 class BrandKey(KeyConstructor):
@@ -130,21 +123,6 @@ class BrandKey(KeyConstructor):
     ],
 )
 def brand_name(brand_id: int) -> str:
-    return Brand.objects.values_list("name", flat=True).get(pk=brand_id)
-
-
-@cache_result(
-    BrandKey,
-    ttl=300,
-    invalidates_on=[
-        InvalidationRule(
-            model="catalog.Brand",
-            invalidator="tests.faults.views.slow_retried_brand_invalidator",
-            dispatcher="tests.faults.dispatchers.RetryingRqDispatcher",
-        )
-    ],
-)
-def retried_brand_name(brand_id: int) -> str:
     return Brand.objects.values_list("name", flat=True).get(pk=brand_id)
 
 
@@ -184,7 +162,7 @@ class BrandNameView(APIView):
     """A brand's name through ``brand_name``, invalidated by an RQ job; PATCH renames."""
 
     def get(self, request: Any, pk: int) -> Response:
-        return Response({"id": pk, "name": brand_name(pk), "retried": retried_brand_name(pk)})
+        return Response({"id": pk, "name": brand_name(pk)})
 
     def patch(self, request: Any, pk: int) -> Response:
         brand = Brand.objects.get(pk=pk)
