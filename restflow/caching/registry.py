@@ -14,6 +14,7 @@ import importlib
 import importlib.util
 import logging
 import threading
+import time
 from collections.abc import Iterable, Mapping
 from enum import Enum
 from typing import Any
@@ -22,6 +23,7 @@ from asgiref.sync import async_to_sync
 
 from restflow.caching.payload import from_json_safe
 from restflow.caching.rules import InvalidationRule
+from restflow.settings import restflow_settings
 
 __all__ = ["CacheRegister", "CacheRegistry", "SignalType"]
 
@@ -30,6 +32,36 @@ logger = logging.getLogger("restflow.caching")
 # Module names imported from each project app at startup, so that the rules
 # declared in them are connected before the first save.
 DEFAULT_DISCOVER_MODULES = ("cache_rules", "caching", "views", "api", "services")
+
+
+# Rule id -> (when its failure was last logged, failures not logged since).
+_rule_failures: dict[str, tuple[float, int]] = {}
+_rule_failures_lock = threading.Lock()
+
+
+def _log_rule_failure(rule_id: str, identifier: str) -> None:
+    """Log the current exception of a rule at WARNING, at most once per ``ERROR_LOG_INTERVAL``.
+
+    While the cache is down every write fails each of its rules the same
+    way, so the repeats of one rule are counted and reported with its next
+    record instead of flooding the log. Call it from an ``except`` block.
+    """
+    interval = float(restflow_settings.CACHE_SETTINGS.ERROR_LOG_INTERVAL)
+    now = time.monotonic()
+    with _rule_failures_lock:
+        last, suppressed = _rule_failures.get(rule_id, (None, 0))
+        if last is not None and now - last < interval:
+            _rule_failures[rule_id] = (last, suppressed + 1)
+            return
+        _rule_failures[rule_id] = (now, 0)
+    logger.warning(
+        "Cache rule %s for %s failed; its entries may be stale until they expire. "
+        "%d similar failures of this rule were not logged in the last interval.",
+        rule_id,
+        identifier,
+        suppressed,
+        exc_info=True,
+    )
 
 
 class SignalType(str, Enum):
@@ -261,9 +293,7 @@ class CacheRegistry:
             except Exception:
                 if rule.raise_exception:
                     raise
-                logger.warning(
-                    "Cache rule %s for %s failed", rule_id, rule.wrapper.identifier, exc_info=True
-                )
+                _log_rule_failure(str(rule_id), rule.wrapper.identifier)
 
     async def arun_cache_rules(
         self,
@@ -287,9 +317,7 @@ class CacheRegistry:
             except Exception:
                 if rule.raise_exception:
                     raise
-                logger.warning(
-                    "Cache rule %s for %s failed", rule_id, rule.wrapper.identifier, exc_info=True
-                )
+                _log_rule_failure(str(rule_id), rule.wrapper.identifier)
 
     def _instance_for(self, context: Mapping[str, Any], instance: Any) -> Any:
         if instance is not None:
