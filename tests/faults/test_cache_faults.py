@@ -1,8 +1,8 @@
 """The cache (Redis) stopped or paused while requests and writes arrive.
 
 Reads through ``@cache_response``, sync and async ``@cache_result`` and a
-middleware route rule must fall through to computing, answer correctly,
-and log the outage once per interval.
+middleware route rule must fall through to computing, return correct
+responses, and log the outage once per interval.
 """
 
 from __future__ import annotations
