@@ -42,8 +42,17 @@ def inner_test_names() -> set[str]:
     return names
 
 
-def start_mode(mode: str, report: Path, log: Path) -> subprocess.Popen:
-    """Start the pair modules in a new pytest process under ``settings_<mode>``."""
+# Each run: the mode the pairs assert, and the settings module it runs under.
+RUNS = {
+    "on": ("on", "tests.adoption.settings_on"),
+    "off": ("off", "tests.adoption.settings_off"),
+    "on-without-apps": ("on", "tests.adoption.end_to_end.settings_on_without_apps"),
+}
+
+
+def start_run(run: str, report: Path, log: Path) -> subprocess.Popen:
+    """Start the pair modules in a new pytest process for one of :data:`RUNS`."""
+    mode, settings_module = RUNS[run]
     env = {
         **os.environ,
         "RESTFLOW_ADOPTION_MODE": mode,
@@ -56,7 +65,7 @@ def start_mode(mode: str, report: Path, log: Path) -> subprocess.Popen:
         "-q",
         "-p",
         "no:cacheprovider",
-        f"--ds=tests.adoption.settings_{mode}",
+        f"--ds={settings_module}",
         f"--junitxml={report}",
         *(str(path.relative_to(ROOT)) for path in PAIR_FILES),
     ]
@@ -84,11 +93,9 @@ def read_outcomes(report: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def mode_runs(tmp_path_factory) -> dict[str, tuple[int, str, dict[str, str]]]:
-    """Run both modes at once; return each mode's exit code, output and outcomes."""
+    """Start every run at once; return each run's exit code, output and outcomes."""
     folder = tmp_path_factory.mktemp("adoption-modes")
-    processes = {
-        mode: start_mode(mode, folder / f"{mode}.xml", folder / f"{mode}.log") for mode in MODES
-    }
+    processes = {run: start_run(run, folder / f"{run}.xml", folder / f"{run}.log") for run in RUNS}
     runs = {}
     for mode, process in processes.items():
         try:
@@ -116,6 +123,19 @@ def test_mode_in_fresh_process(mode, mode_runs):
     assert {name for name in mine if outcomes[name] not in ("passed", "skipped")} == set()
     assert {name for name in theirs if outcomes[name] not in ("xfail", "skipped")} == set()
     assert any(outcomes[name] == "passed" for name in mine)
+
+
+def test_settings_alone_switch_features_on(mode_runs):
+    """Without the app entries, only the system checks pair notices a difference."""
+    _, output, outcomes = mode_runs["on-without-apps"]
+    mine = {name for name in inner_test_names() if name.endswith("_on")}
+    theirs = {name for name in inner_test_names() if name.endswith("_off")}
+    assert set(outcomes) >= mine | theirs, output[-8000:]
+    failed = {name for name in mine if outcomes[name] not in ("passed", "skipped")}
+    assert failed == {"test_system_checks_on"}, output[-8000:]
+    # The off twin of the checks pair passes here: no restflow check is registered.
+    unexpected = {name for name in theirs if outcomes[name] not in ("xfail", "skipped")}
+    assert unexpected == {"test_system_checks_off"}
 
 
 def test_every_feature_has_a_pair():
