@@ -149,7 +149,8 @@ def uvicorn_server(
 ) -> Iterator[ServerProcess]:
     """Serve the ASGI ``app`` ("module:attr") with uvicorn on 127.0.0.1 until the block ends."""
     port = port or free_port()
-    log_file = tempfile.NamedTemporaryFile(prefix="restflow-uvicorn-", suffix=".log", delete=False)
+    # Stays open while the server runs; the finally block below closes it.
+    log_file = tempfile.NamedTemporaryFile(prefix="restflow-uvicorn-", suffix=".log", delete=False)  # noqa: SIM115
     log_path = Path(log_file.name)
     environment = {
         **os.environ,
