@@ -13,6 +13,7 @@ import argparse
 import datetime
 import decimal
 import glob
+import importlib.util
 import os
 import platform
 import shutil
@@ -133,11 +134,15 @@ def build_rows() -> list:
     ]
 
 
+def _ninja_installed() -> bool:
+    # find_spec, not import: importing ninja reads Django settings, which the
+    # parent process never configures.
+    return importlib.util.find_spec("ninja") is not None
+
+
 def _ninja_or_none():
     """Return ninja's renderer, or None when django-ninja is not installed (the ``bench`` extra)."""
-    try:
-        import ninja  # noqa: F401
-    except ImportError:
+    if not _ninja_installed():
         return None
     return build_ninja_output()
 
@@ -198,7 +203,7 @@ def measure_instructions(iterations: int) -> tuple[int, ...] | None:
         # Each marker call writes a numbered dump of the phase before it: set-up,
         # DRF, restflow and, with django-ninja installed, ninja. The exit dump
         # has no number.
-        phases = 3 if _ninja_or_none() is not None else 2
+        phases = 3 if _ninja_installed() else 2
         if len(dumps) < phases + 1:
             raise RuntimeError(
                 f"expected at least {phases + 1} numbered callgrind dumps, found {dumps}"
