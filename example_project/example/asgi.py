@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import os
 
-from django.conf import settings
+from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "example.settings")
 
-application = get_asgi_application()
-
-if settings.DEBUG:
-    # The admin and the browsable API need their CSS and scripts; uvicorn
-    # serves no static files, so serve them from the apps in debug mode.
-    from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
-
-    application = ASGIStaticFilesHandler(application)
+# Swagger UI, Redoc, the admin and the browsable API need their CSS and
+# scripts, and uvicorn serves no static files. This is a demo, so Django
+# serves them straight from the apps even with DEBUG off; a real deployment
+# runs collectstatic and lets a web server or WhiteNoise do it.
+application = ASGIStaticFilesHandler(get_asgi_application())

@@ -4,7 +4,7 @@ SQLite and the local-memory cache by default. ``DATABASE_URL``
 (``postgres://USER@HOST:PORT/NAME`` or ``sqlite:///PATH``) and ``REDIS_URL``
 switch to PostgreSQL and Redis. ``DJANGO_DEBUG=1`` turns on debug mode and
 the browsable API, and ``RESTFLOW_ENVELOPE=problem`` selects RFC 9457 error
-responses.
+responses. ``JWT_SIGNING_KEY`` replaces the demo's token signing key.
 """
 
 from __future__ import annotations
@@ -63,6 +63,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "restflow",
+    "restflow.authentication",
+    "restflow.caching",
+    # Before drf_spectacular, whose Redoc template it overrides to load
+    # the sidecar's assets instead of a CDN's.
+    "restflow.spectacular",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "catalog",
 ]
 
@@ -133,13 +140,61 @@ REST_FRAMEWORK: dict[str, Any] = {
         *(["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     ],
     "EXCEPTION_HANDLER": "restflow.exceptions.exception_handler",
+    # JWT first: its WWW-Authenticate challenge is what a 401 carries.
+    # Sessions serve the admin and the browsable API.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "restflow.authentication.JWTAuthentication",
+        "restflow.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "restflow.throttling.AnonRateThrottle",
+        "restflow.throttling.UserRateThrottle",
+    ],
+    # Generous, so that trying the demo never hits them.
+    "DEFAULT_THROTTLE_RATES": {"anon": "6000/minute", "user": "12000/minute"},
+    "DEFAULT_SCHEMA_CLASS": "restflow.spectacular.RestflowAutoSchema",
 }
 
 RESTFLOW_SETTINGS: dict[str, Any] = {
     # "restflow" ({"error": {...}}) or "problem" (RFC 9457); the variable
     # lets the demo show both without editing this file.
     "EXCEPTIONS": {"ENVELOPE": os.environ.get("RESTFLOW_ENVELOPE", "restflow")},
-    "MIDDLEWARE": {"ERROR_ENVELOPE_PATHS": ["/api/"]},
+    "MIDDLEWARE": {
+        "ERROR_ENVELOPE_PATHS": ["/api/"],
+        # BrandListView has no decorator: this rule alone caches it and a
+        # brand save deletes the entry.
+        "CACHE_RULES": [
+            {"path": r"^/api/brands/$", "ttl": 300, "invalidates_on": ["catalog.Brand"]},
+        ],
+    },
+    "JWT": {
+        # Like SECRET_KEY, the fallback only suits this local demo.
+        "SIGNING_KEY": os.environ.get(
+            "JWT_SIGNING_KEY", "restflow-example-jwt-key-not-secret-change-me-0123456789"
+        ),
+        # Blacklisted tokens must be seen by every uvicorn worker: a table
+        # by default, Redis when there is one.
+        "BLACKLIST_BACKEND": "redis" if REDIS_URL else "model",
+    },
+    "CACHE_SETTINGS": {"BACKEND": "redis" if REDIS_URL else "django"},
+    "THROTTLING": {"STORE": "redis" if REDIS_URL else "cache"},
+}
+
+SPECTACULAR_SETTINGS: dict[str, Any] = {
+    "TITLE": "restflow example catalog",
+    "DESCRIPTION": "Products, categories and brands of the restflow example project.",
+    "VERSION": "1.0.0",
+    # Swagger UI and Redoc load their assets from drf-spectacular-sidecar,
+    # so the docs pages work offline.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # validatorUrl None: Swagger UI sends the schema to no outside validator.
+    "SWAGGER_UI_SETTINGS": {
+        "deepLinking": True,
+        "validatorUrl": None,
+        "persistAuthorization": True,
+    },
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -13,9 +13,11 @@ MANAGE = ROOT / "example_project" / "manage.py"
 
 
 def run_check(tmp_path: Path, restflow_settings: str) -> subprocess.CompletedProcess[str]:
-    """Run ``manage.py check`` on the example settings with ``RESTFLOW_SETTINGS`` replaced."""
+    """Run ``manage.py check`` on the example settings with sections of ``RESTFLOW_SETTINGS``
+    replaced by those of ``restflow_settings``."""
     (tmp_path / "broken_settings.py").write_text(
-        f"from example.settings import *  # noqa: F403\n\nRESTFLOW_SETTINGS = {restflow_settings}\n"
+        "from example.settings import *  # noqa: F403\n\n"
+        f"RESTFLOW_SETTINGS = {{**RESTFLOW_SETTINGS, **{restflow_settings}}}  # noqa: F405\n"
     )
     environment = {
         **os.environ,
@@ -38,6 +40,14 @@ def test_check_passes_on_example_settings(tmp_path):
 
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_reports_missing_jwt_signing_key(tmp_path):
+    result = run_check(tmp_path, '{"JWT": {"BLACKLIST_BACKEND": "model"}}')
+
+    assert result.returncode != 0
+    assert "restflow.E051" in result.stderr
+    assert "SIGNING_KEY" in result.stderr
 
 
 def test_check_reports_unknown_envelope(tmp_path):
