@@ -34,3 +34,11 @@ def test_demo_user_password_reset():
     assert user.is_active
     assert user.check_password("demo-pass-123")
     assert get_user_model().objects.filter(username="demo").count() == 1
+
+
+def test_staff_demo_user():
+    create_demo_user("--username", "demo-admin", "--password", "demo-pass-123", "--staff")
+    create_demo_user("--username", "demo", "--password", "demo-pass-123")
+
+    assert get_user_model().objects.get(username="demo-admin").is_staff
+    assert not get_user_model().objects.get(username="demo").is_staff

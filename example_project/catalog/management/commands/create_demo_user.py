@@ -17,11 +17,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--username", default="demo", help="login name (default demo)")
         parser.add_argument("--password", required=True, help="password to set")
+        parser.add_argument(
+            "--staff", action="store_true", help="make the user staff (staff may delete products)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         user, created = get_user_model().objects.get_or_create(username=options["username"])
         user.set_password(options["password"])
         user.is_active = True
+        if options["staff"]:
+            user.is_staff = True
         user.save()
         action = "created" if created else "updated"
         self.stdout.write(f"create_demo_user: {action} user {user.get_username()!r}.")
