@@ -69,3 +69,37 @@ def test_check_suggests_misspelled_key(tmp_path):
     assert "restflow.E" in result.stderr
     assert "ACCES_TOKEN_LIFETIME" in result.stderr
     assert "ACCESS_TOKEN_LIFETIME" in result.stderr
+
+
+def test_schema_validates_without_warnings(tmp_path):
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "example.settings",
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "example_project"), str(ROOT)]),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite3'}",
+        "REDIS_URL": "",
+    }
+    schema = tmp_path / "schema.yaml"
+
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(MANAGE),
+            "spectacular",
+            "--validate",
+            "--fail-on-warn",
+            "--file",
+            str(schema),
+        ],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    # --fail-on-warn turns any warning or error of the generator into a non-zero exit.
+    assert result.returncode == 0, result.stderr
+    text = schema.read_text()
+    for path in ("/api/products/{id}/", "/api/products/export.ndjson", "/api/auth/token/"):
+        assert f"{path}:" in text
+    assert "jwtAuth" in text
