@@ -11,7 +11,12 @@ from django.core import checks
 from restflow.checks import requires_valid_settings
 from restflow.settings import setting_path
 
-__all__ = ["check_cache_rules", "check_cache_settings", "check_invalidation_rules"]
+__all__ = [
+    "check_cache_rules",
+    "check_cache_settings",
+    "check_cache_socket_timeouts",
+    "check_invalidation_rules",
+]
 
 
 def _rule_label(rule: Any) -> str:
@@ -205,4 +210,71 @@ def check_cache_rules(app_configs: Any = None, **kwargs: Any) -> list[checks.Che
                         id="restflow.E030",
                     )
                 )
+    return messages
+
+
+# OPTIONS names of the socket timeouts, by cache backend.
+_TIMEOUT_OPTIONS = {
+    "django_redis.": ("SOCKET_CONNECT_TIMEOUT", "SOCKET_TIMEOUT"),
+    "django.core.cache.backends.redis.": ("socket_connect_timeout", "socket_timeout"),
+}
+
+
+def _restflow_aliases() -> set[str]:
+    from restflow.caching.registry import CacheRegister
+    from restflow.settings import restflow_settings
+
+    aliases = {str(restflow_settings.CACHE_SETTINGS.CACHE_ALIAS)}
+    for rule in CacheRegister.rules():
+        alias = getattr(rule.wrapper, "cache_alias", None)
+        if alias:
+            aliases.add(str(alias))
+    return aliases
+
+
+@checks.register("restflow")
+@requires_valid_settings
+def check_cache_socket_timeouts(
+    app_configs: Any = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
+    """Warn when a Redis cache restflow uses has no socket timeouts (W038).
+
+    Without them a Redis that stops answering (paused, cut off) holds every
+    cached request until the kernel gives up on the connection; redis-py
+    before 8 sets no default, and restflow sets none.
+    """
+    from django.conf import settings
+
+    from restflow.settings import SettingsError
+
+    try:
+        aliases = _restflow_aliases()
+    except SettingsError:
+        return []
+    caches = getattr(settings, "CACHES", {}) or {}
+    messages: list[checks.CheckMessage] = []
+    for alias in sorted(aliases):
+        config = caches.get(alias)
+        if not isinstance(config, dict):
+            continue
+        backend = str(config.get("BACKEND", ""))
+        names = next(
+            (found for prefix, found in _TIMEOUT_OPTIONS.items() if backend.startswith(prefix)),
+            None,
+        )
+        if names is None:
+            continue
+        options = config.get("OPTIONS") or {}
+        missing = [name for name in names if options.get(name) is None]
+        if missing:
+            messages.append(
+                checks.Warning(
+                    f"CACHES[{alias!r}] ({backend}) sets no {' and no '.join(missing)} in "
+                    "OPTIONS, so a Redis that stops answering holds each cached request "
+                    "without a bound.",
+                    hint=f"Add OPTIONS {{{', '.join(f'{name!r}: 0.5' for name in names)}}} "
+                    "(seconds): cached code then computes without the cache after that long.",
+                    id="restflow.W038",
+                )
+            )
     return messages

@@ -93,6 +93,11 @@ class CacheKey:
         """Return the widest scope that this key names (its partition, or its function)."""
         return self.scopes[-1]
 
+    @property
+    def entry_scope(self) -> str:
+        """Return the scope of this one entry, whose number :meth:`retire` sets."""
+        return f"{self.prefix}:v{self.version}:{self.suffix or ''}"
+
     def render(self, generation: str, suffix: str | None = None) -> str:
         """Return ``rf:<ns>:<identifier>:<partition>:<generation>:v<version>:<suffix>``."""
         return ":".join(

@@ -55,12 +55,47 @@ def _log_rule_failure(rule_id: str, identifier: str) -> None:
             return
         _rule_failures[rule_id] = (now, 0)
     logger.warning(
-        "Cache rule %s for %s failed; its entries may be stale until they expire. "
-        "%d similar failures of this rule were not logged in the last interval.",
+        "Cache rule %s for %s failed; it waits for a retry, and this process reads no "
+        "cache until it succeeds. %d similar failures of this rule were not logged in the "
+        "last interval.",
         rule_id,
         identifier,
         suppressed,
         exc_info=True,
+    )
+
+
+def _queue_retry(
+    registry: CacheRegistry,
+    rule: InvalidationRule,
+    payload: Any,
+    context: Mapping[str, Any],
+    instance: Any,
+) -> None:
+    """Hand a rule that failed to the retry queue, keyed so that repeats replace each other."""
+    import json
+
+    from restflow.caching.retry import retry_queue
+
+    kwargs = from_json_safe(payload)
+    context = dict(context)
+    signature = json.dumps([payload, context.get("pk")], sort_keys=True, default=str)
+
+    def retry() -> None:
+        registry.process_rule(rule, kwargs, context=context, instance=instance)
+
+    wrapper = rule.wrapper
+    try:
+        scope = wrapper.key_constructor.build_scope(wrapper.func, None, None).prefix
+        backend = wrapper.backend
+    except Exception:
+        scope, backend = None, None
+    retry_queue.add(
+        ("rule", rule.rule_id, signature),
+        retry,
+        f"cache rule {rule.rule_id} for {wrapper.identifier}",
+        backend=backend,
+        scope=scope,
     )
 
 
@@ -287,13 +322,15 @@ class CacheRegistry:
                     ", ".join(context.get("modules", ())) or "none",
                 )
                 continue
-            kwargs = from_json_safe(rule_kwargs.get(str(rule_id), {}))
+            payload = rule_kwargs.get(str(rule_id), {})
+            kwargs = from_json_safe(payload)
             try:
                 self.process_rule(rule, kwargs, context=context, instance=instance)
             except Exception:
                 if rule.raise_exception:
                     raise
                 _log_rule_failure(str(rule_id), rule.wrapper.identifier)
+                _queue_retry(self, rule, payload, context, instance)
 
     async def arun_cache_rules(
         self,
@@ -311,13 +348,15 @@ class CacheRegistry:
             if rule is None:
                 logger.warning("Cache rule %s is not registered in this process", rule_id)
                 continue
-            kwargs = from_json_safe(rule_kwargs.get(str(rule_id), {}))
+            payload = rule_kwargs.get(str(rule_id), {})
+            kwargs = from_json_safe(payload)
             try:
                 await self.aprocess_rule(rule, kwargs, context=context, instance=instance)
             except Exception:
                 if rule.raise_exception:
                     raise
                 _log_rule_failure(str(rule_id), rule.wrapper.identifier)
+                _queue_retry(self, rule, payload, context, instance)
 
     def _instance_for(self, context: Mapping[str, Any], instance: Any) -> Any:
         if instance is not None:
@@ -360,6 +399,9 @@ class CacheRegistry:
                 async_to_sync(_await)(result)
             return
         if rule.rewarm and kwargs and _is_complete_call(wrapper, kwargs):
+            # Retire the entry first, so that a value computed before the
+            # change cannot overwrite the recomputed one.
+            wrapper.delete_cache(**kwargs)
             try:
                 if wrapper.is_async:
                     async_to_sync(wrapper.arefresh)(**kwargs)
@@ -397,6 +439,7 @@ class CacheRegistry:
                 await result
             return
         if rule.rewarm and kwargs and _is_complete_call(wrapper, kwargs):
+            await wrapper.adelete_cache(**kwargs)
             try:
                 if wrapper.is_async:
                     await wrapper.arefresh(**kwargs)

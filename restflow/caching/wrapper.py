@@ -40,6 +40,10 @@ __all__ = ["CachedWrapper", "build_metadata", "set_response_cache_header"]
 
 logger = logging.getLogger("restflow.caching")
 
+# How long a retired entry's own generation number outlives the entry's TTL:
+# it must cover the longest compute that began before the retirement.
+RETIRE_GRACE = 3600
+
 _single_flight = SingleFlight()
 _async_single_flight = AsyncSingleFlight()
 # Background refreshes still running; held so that tasks are not garbage-collected.
@@ -644,17 +648,23 @@ class CachedWrapper:
         self._require_async("abypass_cache")
         return await self.func(*args, **kwargs)
 
+    def _retire_timeout(self) -> float | None:
+        physical = self._physical_timeout(self.ttl)
+        return None if physical is None else physical + RETIRE_GRACE
+
     def delete_cache(self, *args: Any, **kwargs: Any) -> None:
-        """Delete the entry of this exact call."""
-        raw_key = self._raw_key(args, kwargs)
-        if raw_key is not None:
-            self.backend.delete(raw_key)
+        """Delete the entry of this exact call, and any value computed for it before now.
+
+        The entry gets a generation number of its own (see
+        :meth:`BaseCacheBackend.retire`), so a call that read its data
+        before this one and stores afterwards stores where nobody reads.
+        Raises the cache's error when the cache does not answer.
+        """
+        self.backend.retire(self.build_key(args, kwargs), self._retire_timeout())
 
     async def adelete_cache(self, *args: Any, **kwargs: Any) -> None:
         """Async twin of :meth:`delete_cache`."""
-        raw_key = await self._araw_key(args, kwargs)
-        if raw_key is not None:
-            await self.backend.adelete(raw_key)
+        await self.backend.aretire(self.build_key(args, kwargs), self._retire_timeout())
 
     def delete_by_prefix(self, *args: Any, **kwargs: Any) -> None:
         """Wipe every entry in the partition named by the partition arguments.

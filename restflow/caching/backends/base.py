@@ -2,9 +2,9 @@
 
 Every key carries a token derived from the generation numbers of the
 scopes it belongs to (everything, its namespace, its function, its
-partition). A wipe replaces one generation number, so all keys below that
-scope stop being read at once, in O(1), on any Django cache. The old
-entries stay until their TTL or the cache's eviction removes them.
+partition) and, once the entry was retired, the entry's own. A wipe or a
+retirement replaces one number in O(1) on any Django cache, so a value
+computed before it is stored under a key nobody reads any more.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from django.core.cache import BaseCache, caches
 
 from restflow.caching.constants import CACHE_MISSING, MAX_BACKEND_KEY_LENGTH
 from restflow.caching.key_constructor import CacheKey, KeyTooLongError
+from restflow.caching.retry import retry_queue
 
 __all__ = ["BaseCacheBackend", "generation_key", "new_generation"]
 
@@ -90,16 +91,43 @@ class BaseCacheBackend:
             tokens.append(value)
         return tokens
 
+    @staticmethod
+    def _entry_generation(key: CacheKey, found: Mapping[str, Any]) -> list[str]:
+        # An entry's own number exists only after delete_cache retired it;
+        # until then the token is that of its scopes alone.
+        if key.suffix is None:
+            return []
+        value = found.get(generation_key(key.entry_scope))
+        return [value] if isinstance(value, str) else []
+
+    @staticmethod
+    def _generation_keys(key: CacheKey) -> list[str]:
+        keys = [generation_key(scope) for scope in key.scopes]
+        if key.suffix is not None:
+            keys.append(generation_key(key.entry_scope))
+        return keys
+
     def generation_token(self, key: CacheKey) -> str:
-        """Return the combined generation token of ``key``'s scopes."""
-        scopes = key.scopes
-        found = self.cache.get_many([generation_key(scope) for scope in scopes])
-        return _combine(self._fill_generations(scopes, found))
+        """Return the combined generation token of ``key``'s scopes.
+
+        Raises :class:`~restflow.caching.retry.PendingInvalidationError`
+        while failed invalidations of this process wait for a retry (after
+        retrying them once when the backoff allows), so the caller computes
+        without the cache instead of reading entries they should remove.
+        """
+        retry_queue.check()
+        return self._token(key)
+
+    def _token(self, key: CacheKey) -> str:
+        found = self.cache.get_many(self._generation_keys(key))
+        tokens = self._fill_generations(key.scopes, found)
+        return _combine(tokens + self._entry_generation(key, found))
 
     async def ageneration_token(self, key: CacheKey) -> str:
-        """Async twin of :meth:`generation_token`."""
+        """Async twin of :meth:`generation_token`; the retry itself is left to its thread."""
+        retry_queue.check(run=False)
         scopes = key.scopes
-        found = await self.cache.aget_many([generation_key(scope) for scope in scopes])
+        found = await self.cache.aget_many(self._generation_keys(key))
         tokens = []
         for scope in scopes:
             gkey = generation_key(scope)
@@ -111,7 +139,7 @@ class BaseCacheBackend:
                 else:
                     value = await self.cache.aget(gkey) or candidate
             tokens.append(value)
-        return _combine(tokens)
+        return _combine(tokens + self._entry_generation(key, found))
 
     def _finish_key(self, key: CacheKey, generation: str) -> str:
         rendered = key.render(generation)
@@ -135,6 +163,32 @@ class BaseCacheBackend:
     async def amake_key(self, key: CacheKey) -> str:
         """Async twin of :meth:`make_key`."""
         return self._finish_key(key, await self.ageneration_token(key))
+
+    def retire(self, key: CacheKey, timeout: float | None) -> None:
+        """Make the entry of ``key`` unreachable, including a value stored for it later.
+
+        Gives the entry a generation number of its own for ``timeout``
+        seconds (``None``: no expiry), then deletes the stored value. A
+        reader that built the key before this call stores under the old
+        number, which nobody reads. ``timeout`` must outlast the entry's
+        physical TTL plus the longest compute, or a late value could come
+        back when the number expires. Cache errors propagate.
+        """
+        old = self._finish_key(key, self._token(key))
+        self.cache.set(generation_key(key.entry_scope), new_generation(), timeout=timeout)
+        self.cache.delete(old)
+
+    async def aretire(self, key: CacheKey, timeout: float | None) -> None:
+        """Async twin of :meth:`retire`."""
+        found = await self.cache.aget_many(self._generation_keys(key))
+        tokens = []
+        for scope in key.scopes:
+            value = found.get(generation_key(scope))
+            # A scope without a number has no entries: nothing to delete.
+            tokens.append(value if isinstance(value, str) else new_generation())
+        old = self._finish_key(key, _combine(tokens + self._entry_generation(key, found)))
+        await self.cache.aset(generation_key(key.entry_scope), new_generation(), timeout=timeout)
+        await self.cache.adelete(old)
 
     def wipe(self, scope: CacheKey) -> None:
         """Make every entry in ``scope`` unreachable by replacing its generation number."""

@@ -89,3 +89,13 @@ def make_product(db):
         return Product.objects.create(**values)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _empty_retry_queue():
+    """Start and end each test with no failed invalidation waiting for a retry."""
+    from restflow.caching.retry import retry_queue
+
+    retry_queue.clear()
+    yield
+    retry_queue.clear()

@@ -1,4 +1,4 @@
-"""Caching system checks (restflow.E030-E037, W034): each fires when wrong, quiet otherwise."""
+"""Caching system checks (restflow.E030-E037, W034, W038): each fires when wrong, quiet otherwise."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from restflow.caching import InvalidationRule, cache_result, register_dispatcher
 from restflow.caching.checks import (
     check_cache_rules,
     check_cache_settings,
+    check_cache_socket_timeouts,
     check_invalidation_rules,
 )
 from restflow.caching.dispatchers.base import Dispatcher
@@ -147,3 +148,49 @@ def test_e030_route_rule_model_not_installed():
         }
     ):
         assert check_cache_rules() == []
+
+
+REDIS_WITHOUT_TIMEOUTS = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"},
+}
+
+
+def test_w038_redis_cache_without_socket_timeouts():
+    restflow = {"CACHE_SETTINGS": {"CACHE_ALIAS": "shared"}}
+    with override_settings(CACHES=REDIS_WITHOUT_TIMEOUTS, RESTFLOW_SETTINGS=restflow):
+        messages = check_cache_socket_timeouts()
+    assert [message.id for message in messages] == ["restflow.W038"]
+    assert "CACHES['shared']" in messages[0].msg
+    assert "SOCKET_CONNECT_TIMEOUT and no SOCKET_TIMEOUT" in messages[0].msg
+    assert "'SOCKET_TIMEOUT': 0.5" in messages[0].hint
+
+
+def test_w038_django_redis_cache_names_its_lowercase_options():
+    caches = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_timeout": 0.5},
+        }
+    }
+    with override_settings(CACHES=caches):
+        messages = check_cache_socket_timeouts()
+    assert [message.id for message in messages] == ["restflow.W038"]
+    assert "no socket_connect_timeout in OPTIONS" in messages[0].msg
+
+
+def test_w038_quiet_with_timeouts_or_unused_or_not_redis():
+    with_timeouts = {
+        **REDIS_WITHOUT_TIMEOUTS,
+        "shared": {
+            **REDIS_WITHOUT_TIMEOUTS["shared"],
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
+        },
+    }
+    restflow = {"CACHE_SETTINGS": {"CACHE_ALIAS": "shared"}}
+    with override_settings(CACHES=with_timeouts, RESTFLOW_SETTINGS=restflow):
+        assert check_cache_socket_timeouts() == []
+    # A Redis cache without timeouts that restflow does not use, and a local cache.
+    with override_settings(CACHES=REDIS_WITHOUT_TIMEOUTS):
+        assert check_cache_socket_timeouts() == []
