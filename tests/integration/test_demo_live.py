@@ -257,8 +257,7 @@ def test_demo_detail_cache_and_invalidation(demo_server):
 def test_demo_brand_list_cached_by_route_rule(demo_server):
     # A query string of its own: other tests read the plain list first.
     statuses = [
-        get(demo_server, "/api/brands/?test=route-rule").headers["x-cache-status"]
-        for _ in range(2)
+        get(demo_server, "/api/brands/?test=route-rule").headers["x-cache-status"] for _ in range(2)
     ]
 
     assert statuses == ["MISS", "HIT"]
@@ -403,3 +402,65 @@ def test_demo_on_postgres_pool(example_postgres_url):
 
     assert [response.status_code for response in responses] == [200] * 40, server.log()
     assert all(len(response.json()["results"]) == 50 for response in responses)
+
+
+def create_product(base_url: str, headers: dict[str, str], **fields: Any) -> dict[str, Any]:
+    category = httpx.get(f"{base_url}/api/categories/", timeout=10).json()[0]
+    brand = httpx.get(f"{base_url}/api/brands/", timeout=10).json()[0]
+    payload = {"price": "10.00", "category": category["id"], "brand": brand["id"], **fields}
+    response = httpx.post(f"{base_url}/api/products/", json=payload, headers=headers, timeout=10)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+@pytest.mark.postgres
+def test_demo_search_ranks_on_postgres(example_postgres_url):
+    environment = example_environment(example_postgres_url)
+    prepare_demo(environment, products=50)
+
+    with services.uvicorn_server(
+        "example.asgi:application", settings_module="example.settings", env=environment
+    ) as server:
+        headers = bearer(server.base_url)
+        # Created first, so an unranked match would list it first.
+        in_description = create_product(
+            server.base_url, headers, name="Plain Kettle", description="A quokka on the lid."
+        )
+        in_name = create_product(server.base_url, headers, name="Quokka Kettle")
+        response = httpx.get(f"{server.base_url}/api/products/?search=quokka", timeout=10)
+
+    assert response.status_code == 200, server.log()
+    ids = [item["id"] for item in response.json()["results"]]
+    assert ids == [in_name["id"], in_description["id"]]
+
+
+@pytest.mark.redis
+def test_demo_on_redis(demo_database, private_redis):
+    import redis
+
+    environment = example_environment(demo_database, REDIS_URL=private_redis.url)
+    with services.uvicorn_server(
+        "example.asgi:application", settings_module="example.settings", env=environment
+    ) as server:
+        base = server.base_url
+        url = f"{base}/api/products/23/"
+        first, second = httpx.get(url, timeout=10), httpx.get(url, timeout=10)
+        new_price = str(Decimal(first.json()["price"]) + Decimal("2.00"))
+        pair = token_pair(base)
+        headers = {"Authorization": f"Bearer {pair['access']}"}
+        patched = httpx.patch(url, json={"price": new_price}, headers=headers, timeout=10)
+        after = httpx.get(url, timeout=10)
+        logout = httpx.post(f"{base}/api/auth/token/blacklist/", json={"refresh": pair["refresh"]})
+        refused = httpx.post(f"{base}/api/auth/token/refresh/", json={"refresh": pair["refresh"]})
+
+    assert [first.headers["x-cache-status"], second.headers["x-cache-status"]] == ["MISS", "HIT"]
+    assert patched.status_code == 200, server.log()
+    assert after.headers["x-cache-status"] == "MISS"
+    assert after.json()["price"] == new_price
+    assert logout.status_code == 204
+    assert error_of(refused)["code"] == "token_blacklisted"
+    # The cache entries, the revoked token and the throttle counters all live in Redis.
+    keys = [key.decode() for key in redis.Redis.from_url(private_redis.url).keys("*")]
+    assert any("ResponseCache" in key for key in keys), keys
+    assert any(":jwt:bl:" in key for key in keys), keys
+    assert any(":throttle:" in key for key in keys), keys
