@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
+import uuid
+from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -22,18 +25,62 @@ def seed(products: int, *extra: str) -> str:
 
 
 @pytest.fixture
-def example_api():
-    """Serve the catalog routes with the example's DRF, restflow and middleware settings."""
+def example_cache_kind() -> str:
+    """``"redis"`` when the example would use Redis (``REDIS_URL`` set), else ``"locmem"``."""
+    return "redis" if example_settings.REDIS_URL else "locmem"
+
+
+def cache_overrides(kind: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Return ``CACHES`` and ``RESTFLOW_SETTINGS`` of the example on ``kind``, keyed per test.
+
+    The keys get a prefix of their own, because the machine's Redis is shared.
+    """
+    name = f"restflow-example-test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    restflow = example_settings.RESTFLOW_SETTINGS
+    if kind == "redis":
+        caches = {
+            "default": {
+                "BACKEND": "django_redis.cache.RedisCache",
+                "LOCATION": os.environ["REDIS_URL"],
+                "KEY_PREFIX": name,
+            }
+        }
+        stores = {"cache": "redis", "throttle": "redis", "blacklist": "redis"}
+    else:
+        caches = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": name,
+            }
+        }
+        stores = {"cache": "django", "throttle": "cache", "blacklist": "model"}
+    return caches, {
+        **restflow,
+        "CACHE_SETTINGS": {"BACKEND": stores["cache"]},
+        "THROTTLING": {"STORE": stores["throttle"]},
+        "JWT": {**restflow["JWT"], "BLACKLIST_BACKEND": stores["blacklist"]},
+    }
+
+
+@pytest.fixture
+def example_api(example_cache_kind: str):
+    """Serve the catalog routes with the example's settings, on the example's cache."""
+    caches, restflow = cache_overrides(example_cache_kind)
     with override_settings(
         ROOT_URLCONF="tests.example.urls",
         REST_FRAMEWORK=example_settings.REST_FRAMEWORK,
-        RESTFLOW_SETTINGS=example_settings.RESTFLOW_SETTINGS,
+        RESTFLOW_SETTINGS=restflow,
         MIDDLEWARE=example_settings.MIDDLEWARE,
+        CACHES=caches,
     ):
-        # Cached responses of an earlier test would name rows that no longer exist.
-        cache.clear()
-        yield
-        cache.clear()
+        try:
+            yield
+        finally:
+            # Only this test's keys: clear() would empty the whole shared Redis database.
+            if example_cache_kind == "redis":
+                cache.delete_pattern("*")
+            else:
+                cache.clear()
 
 
 @pytest.fixture

@@ -10,12 +10,18 @@ from django.db import transaction
 pytestmark = [
     # Real commits: invalidation runs once the saving transaction commits.
     pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("example_api", "seeded_catalog"),
+    pytest.mark.usefixtures("seeded_catalog", "example_api"),
 ]
 
 
 class Rollback(Exception):
     pass
+
+
+@pytest.fixture(params=["locmem", pytest.param("redis", marks=pytest.mark.redis)])
+def example_cache_kind(request) -> str:
+    """Each test on the local-memory cache, and on Redis as the example uses with REDIS_URL."""
+    return request.param
 
 
 def cache_status(client, url: str) -> str:
@@ -78,7 +84,7 @@ def test_review_save_invalidates_its_product(client):
     assert cache_status(client, other_url) == "HIT"
 
 
-def test_delete_by_prefix_on_local_memory(client):
+def test_delete_by_prefix(client):
     first, second = Product.objects.order_by("id")[:2]
     client.get(f"/api/products/{first.pk}/")
     client.get(f"/api/products/{second.pk}/")
