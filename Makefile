@@ -72,15 +72,18 @@ demo: $(STAMP)
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_catalog
 	$(MANAGE) create_demo_user --username $(DEMO_USER) --password $(DEMO_PASSWORD)
+	$(MANAGE) create_demo_user --username $(DEMO_USER)-admin --password $(DEMO_PASSWORD) --staff
 	@echo
 	@echo "Serving the example catalog on http://$(DEMO_HOST):$(DEMO_PORT)/ (Ctrl-C stops it)."
-	@echo "Demo user: $(DEMO_USER) / $(DEMO_PASSWORD)"
-	@echo "Try:"
+	@echo "Demo users: $(DEMO_USER) / $(DEMO_PASSWORD), and $(DEMO_USER)-admin (staff) with the same password"
+	@echo "Try (README.md lists more):"
 	@echo "  curl -s 'http://$(DEMO_HOST):$(DEMO_PORT)/api/products/?page=2'"
-	@echo "  curl -s http://$(DEMO_HOST):$(DEMO_PORT)/api/products/1/"
-	@echo "  curl -s http://$(DEMO_HOST):$(DEMO_PORT)/api/categories/"
+	@echo "  curl -s 'http://$(DEMO_HOST):$(DEMO_PORT)/api/products/?price__gte=10&price__lt=20&order_by=-price,name'"
+	@echo "  curl -si http://$(DEMO_HOST):$(DEMO_PORT)/api/products/1/   (X-Cache-Status: MISS, then HIT)"
 	@echo "  curl -s http://$(DEMO_HOST):$(DEMO_PORT)/api/nowhere/"
-	@echo "  curl -s -X POST -H 'Content-Type: application/json' -d '{\"price\": \"abc\"}' http://$(DEMO_HOST):$(DEMO_PORT)/api/products/"
+	@echo "  curl -s -X POST -H 'Content-Type: application/json' -d '{\"username\": \"$(DEMO_USER)\", \"password\": \"$(DEMO_PASSWORD)\"}' http://$(DEMO_HOST):$(DEMO_PORT)/api/auth/token/"
+	@echo "  curl -N http://$(DEMO_HOST):$(DEMO_PORT)/api/products/export.ndjson | head -3"
+	@echo "  Swagger UI: http://$(DEMO_HOST):$(DEMO_PORT)/api/docs/  Redoc: http://$(DEMO_HOST):$(DEMO_PORT)/api/redoc/"
 	@echo
 	$(BIN)/uvicorn example.asgi:application --app-dir example_project \
 		--host $(DEMO_HOST) --port $(DEMO_PORT) --lifespan off

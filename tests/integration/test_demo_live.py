@@ -346,6 +346,30 @@ def test_demo_openapi_and_docs_offline(demo_server):
     assert [asset.status_code for asset in assets] == [200] * len(assets)
 
 
+def readme_get_requests() -> list[tuple[str, int]]:
+    """Return each plain GET of the README's "Try it" block with the status its comment names."""
+    readme = (services.ROOT / "README.md").read_text()
+    block = readme.split("$ B=http://127.0.0.1:8000", 1)[1].split("```", 1)[0]
+    requests = []
+    for line in block.splitlines():
+        command, _, comment = line.partition("#")
+        if not re.match(r"\$ curl -si? ", command) or " -X " in command:
+            continue
+        status = 404 if "404" in comment else 400 if "400" in comment else 200
+        for url in re.findall(r'"?\$B(/[^"\s]*)"?', command):
+            requests.append((url, status))
+    return requests
+
+
+def test_demo_readme_requests(demo_server):
+    requests = readme_get_requests()
+
+    answers = [(url, get(demo_server, url).status_code) for url, _ in requests]
+
+    assert len(requests) >= 8
+    assert answers == requests, demo_server.log()
+
+
 def test_demo_problem_envelope_from_environment(demo_database):
     environment = example_environment(demo_database, RESTFLOW_ENVELOPE="problem")
     with services.uvicorn_server(
