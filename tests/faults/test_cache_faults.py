@@ -8,6 +8,7 @@ responses, and log the outage once per interval.
 from __future__ import annotations
 
 import concurrent.futures
+import re
 from decimal import Decimal
 
 import httpx
@@ -117,8 +118,11 @@ def test_failed_invalidations_log_once_per_interval(stack):
         finally:
             stack.cache.start_again()
         log = fresh.log()
-    # Ten writes fail each of the three product rules: one record per rule.
-    assert log.count("it waits for a retry") == 3, log[-3000:]
+    # Ten writes fail each product rule (three here, more from the example
+    # catalog's views): one record per rule.
+    failed = re.findall(r"Cache rule (\w+) for \S+ failed; it waits for a retry", log)
+    assert len(failed) >= 3, log[-3000:]
+    assert len(failed) == len(set(failed)), log[-3000:]
     assert log.count("serving without the cache") == 1, log[-3000:]
 
 

@@ -1,4 +1,4 @@
-"""Caching system checks (restflow.E030-E037, W034, W038): each fires when wrong, quiet otherwise."""
+"""Caching system checks (restflow.E030-E037, W034, W038): each fires when wrong, else quiet."""
 
 from __future__ import annotations
 
