@@ -1,4 +1,4 @@
-"""``RetryQueue``: invalidations that failed because the cache did not answer, retried later.
+"""``RetryQueue``: invalidations that failed because the cache did not respond, retried later.
 
 A failed invalidation waits here, in process memory, and is retried with
 backoff by a background thread and by the next cache access. While one
@@ -208,7 +208,7 @@ class RetryQueue:
         """Wipe the scope of an item whose action fails again; True when that worked.
 
         A rule can fail for reasons of its own (a bug, a missing row) while
-        the cache answers; retrying it would keep this process off the
+        the cache responds, and retrying it would keep this process off the
         cache for good. Wiping its function is never wrong, only wasteful,
         and fails only while the cache is still down.
         """
@@ -219,7 +219,7 @@ class RetryQueue:
         except Exception:
             return False
         logger.warning(
-            "Retrying %s failed while the cache answers; wiped %s instead.",
+            "Retrying %s failed while the cache responds; wiped %s instead.",
             item.description,
             item.scope,
             exc_info=True,

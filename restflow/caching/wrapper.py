@@ -658,7 +658,7 @@ class CachedWrapper:
         The entry gets a generation number of its own (see
         :meth:`BaseCacheBackend.retire`), so a call that read its data
         before this one and stores afterwards stores where nobody reads.
-        Raises the cache's error when the cache does not answer.
+        Raises the cache's error when the cache does not respond.
         """
         self.backend.retire(self.build_key(args, kwargs), self._retire_timeout())
 

@@ -157,7 +157,7 @@ def test_failed_rule_is_logged_with_the_retry(
 
 
 def _failing() -> None:
-    raise ConnectionError("the cache did not answer")
+    raise ConnectionError("the cache did not respond")
 
 
 def test_full_queue_collapses_into_function_wipes():
@@ -223,7 +223,7 @@ def test_rule_failing_on_its_own_wipes_its_function(django_capture_on_commit_cal
     category = Category.objects.create(name="before", slug="retry-broken")
     assert name(category.pk) == "before"
     _rename(category, "after", django_capture_on_commit_callbacks)
-    # The cache answers, so the first retry falls back to wiping the function
+    # The cache responds, so the first retry falls back to wiping the function
     # instead of keeping this process off the cache.
     retry_queue.drain()
     assert len(retry_queue) == 0
