@@ -302,3 +302,30 @@ async def test_late_store_after_delete_cache_is_not_read_async():
 @pytest.mark.redis
 async def test_late_store_after_delete_cache_is_not_read_async_redis():
     await _late_store_async(ADAPTERS[1].values[0])
+
+
+@pytest.mark.django_db
+def test_rewarm_is_not_overwritten_by_late_store(django_capture_on_commit_callbacks):
+    from catalog.models import Category
+
+    category = Category.objects.create(name="before", slug="retry-rewarm")
+    renames = [category]
+
+    @cache_result(
+        ttl=300,
+        invalidates_on=[
+            InvalidationRule(
+                model="catalog.Category", field_mapping={"category_id": "pk"}, rewarm=True
+            )
+        ],
+    )
+    def name(category_id):
+        value = Category.objects.get(pk=category_id).name
+        if renames:
+            # The change commits and its rule recomputes before this call stores.
+            _rename(renames.pop(), "after", django_capture_on_commit_callbacks)
+        return value
+
+    assert name(category.pk) == "before"
+    assert name.get_cache_only(category.pk) == "after"
+    assert name(category.pk) == "after"
