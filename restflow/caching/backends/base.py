@@ -4,7 +4,7 @@ Every key carries a token derived from the generation numbers of the
 scopes it belongs to (everything, its namespace, its function, its
 partition) and, once the entry was retired, the entry's own. A wipe or a
 retirement replaces one number in O(1) on any Django cache, so a value
-computed before it is stored under a key nobody reads any more.
+computed before it is stored under a key that is no longer read.
 """
 
 from __future__ import annotations
@@ -170,7 +170,7 @@ class BaseCacheBackend:
         Gives the entry a generation number of its own for ``timeout``
         seconds (``None``: no expiry), then deletes the stored value. A
         reader that built the key before this call stores under the old
-        number, which nobody reads. ``timeout`` must outlast the entry's
+        number, which is no longer read. ``timeout`` must outlast the entry's
         physical TTL plus the longest compute, or a late value could come
         back when the number expires. Cache errors propagate.
         """

@@ -1,7 +1,7 @@
 """Failed invalidations wait in the retry queue; exact entries are retired, not just deleted.
 
 The outage tests stop or pause a private redis-server, so every failure is
-a real one; the race tests run on the ``django`` adapter (local memory) and
+a real one. The race tests run on the ``django`` adapter (local memory) and
 on the ``redis`` adapter (the machine's Redis).
 """
 
@@ -160,13 +160,18 @@ def _failing() -> None:
     raise ConnectionError("the cache did not respond")
 
 
-def test_full_queue_collapses_into_function_wipes():
+def test_full_queue_wipes_functions():
     @cache_result(CategoryKey, ttl=300)
     def name(category_id):
         return f"name-{category_id}"
 
+    @cache_result(CategoryKey, ttl=300)
+    def other(category_id):
+        return f"other-{category_id}"
+
     for category_id in range(4):
         name(category_id)
+    other(1)
     scope = name.build_scope((), {}).prefix
     queue = RetryQueue()
     queue.max_pending = 2
@@ -177,29 +182,35 @@ def test_full_queue_collapses_into_function_wipes():
     assert queue.drain()
     # The function wipe removed every entry, the untouched fourth one too.
     assert all(name.get_cache_only(category_id) is CACHE_MISSING for category_id in range(4))
+    assert other.get_cache_only(1) == "other-1"
 
 
-def test_queue_of_many_functions_collapses_into_a_cache_wipe(caplog):
-    wrappers = []
-    for number in range(3):
-
-        @cache_result(ttl=300)
-        def cached(value, number=number):
+def test_overfull_queue_wipes_the_cache(caplog):
+    def build(number):
+        def compute(value):
             return value * number
 
-        cached.__qualname__ = f"cached_{number}"
-        cached(2)
-        wrappers.append(cached)
+        # Distinct identifiers give each function a scope of its own.
+        compute.__qualname__ = f"overfull_{number}"
+        wrapper = cache_result(ttl=300)(compute)
+        assert wrapper(2) == 2 * number
+        return wrapper
+
+    queued = [build(number) for number in range(3)]
+    untouched = build(3)
+    assert len({wrapper.build_scope((), {}).prefix for wrapper in queued}) == 3
 
     queue = RetryQueue()
     queue.max_pending = 2
-    for number, wrapper in enumerate(wrappers):
+    for number, wrapper in enumerate(queued):
         scope = wrapper.build_scope((), {}).prefix
         queue.add(("many", number), _failing, "a test item", backend=wrapper.backend, scope=scope)
     assert len(queue) == 1
     assert "replaced them by 1 wipe(s)" in caplog.text
     assert queue.drain()
-    assert all(wrapper.get_cache_only(2) is CACHE_MISSING for wrapper in wrappers)
+    # Everything was wiped: the function that had no waiting item too.
+    assert all(wrapper.get_cache_only(2) is CACHE_MISSING for wrapper in queued)
+    assert untouched.get_cache_only(2) is CACHE_MISSING
 
 
 @pytest.mark.django_db
@@ -246,7 +257,7 @@ ADAPTERS = [
 
 
 @pytest.mark.parametrize("adapter", ADAPTERS)
-def test_late_store_after_delete_cache_is_not_read(adapter):
+def test_delete_cache_late_store(adapter):
     values = {"a": "old"}
 
     with override_settings(RESTFLOW_SETTINGS=adapter):
@@ -295,12 +306,12 @@ async def _late_store_async(adapter):
 
 # Separate tests rather than parametrized ones: the anyio marker is added to
 # async tests after collection, which drops the parameters.
-async def test_late_store_after_delete_cache_is_not_read_async():
+async def test_delete_cache_late_store_async():
     await _late_store_async({})
 
 
 @pytest.mark.redis
-async def test_late_store_after_delete_cache_is_not_read_async_redis():
+async def test_delete_cache_late_store_async_redis():
     await _late_store_async(ADAPTERS[1].values[0])
 
 
