@@ -12,7 +12,9 @@ from tests.support.services import ROOT
 MANAGE = ROOT / "example_project" / "manage.py"
 
 
-def run_check(tmp_path: Path, restflow_settings: str) -> subprocess.CompletedProcess[str]:
+def run_check(
+    tmp_path: Path, restflow_settings: str, redis_url: str = ""
+) -> subprocess.CompletedProcess[str]:
     """Run ``manage.py check`` on the example settings with sections of ``RESTFLOW_SETTINGS``
     replaced by those of ``restflow_settings``."""
     (tmp_path / "broken_settings.py").write_text(
@@ -24,7 +26,7 @@ def run_check(tmp_path: Path, restflow_settings: str) -> subprocess.CompletedPro
         "DJANGO_SETTINGS_MODULE": "broken_settings",
         "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT / "example_project"), str(ROOT)]),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite3'}",
-        "REDIS_URL": "",
+        "REDIS_URL": redis_url,
     }
     return subprocess.run(
         [sys.executable, str(MANAGE), "check"],
@@ -37,6 +39,14 @@ def run_check(tmp_path: Path, restflow_settings: str) -> subprocess.CompletedPro
 
 def test_check_passes_on_example_settings(tmp_path):
     result = run_check(tmp_path, '{"EXCEPTIONS": {"ENVELOPE": "restflow"}}')
+
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_check_passes_with_redis_url(tmp_path):
+    # The checks read settings only, so nothing needs to listen on the URL.
+    result = run_check(tmp_path, "{}", redis_url="redis://127.0.0.1:1/0")
 
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
