@@ -10,14 +10,18 @@ under ASGI and it awaits it with no thread hop. Each step is switched in
 from __future__ import annotations
 
 import contextlib
+import logging
 import re
 import sys
+import threading
+import time
 import uuid
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
 from contextvars import Token
 from typing import Any
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+from django.conf import settings
 from django.core.signals import got_request_exception
 from django.http import (
     FileResponse,
@@ -28,10 +32,11 @@ from django.http import (
 )
 
 from restflow.exceptions.codes import ErrorCode
+from restflow.exceptions.envelopes import RestflowEnvelope
 from restflow.exceptions.handler import expose_internal_errors, get_envelope, report_exception
 from restflow.exceptions.mapping import NOT_FOUND_MESSAGE, ErrorInfo, describe_exception
 from restflow.logging import reset_request_id, set_request_id
-from restflow.settings import restflow_settings
+from restflow.settings import SettingsError, restflow_settings, setting_path
 
 __all__ = [
     "REQUEST_ID_MAX_LENGTH",
@@ -39,7 +44,10 @@ __all__ = [
     "csrf_failure",
     "envelope_applies",
     "is_valid_request_id",
+    "settings_error_response",
 ]
+
+logger = logging.getLogger(__name__)
 
 # An incoming id is copied into response headers and log lines, so only a
 # short token of URL-safe characters is trusted; anything else is replaced.
@@ -74,6 +82,53 @@ def _is_enveloped(response: HttpResponseBase) -> bool:
 
 def _envelope_response(error: ErrorInfo, request: HttpRequest) -> HttpResponse:
     response = get_envelope().http_response(error, request)
+    response.restflow_error = error  # type: ignore[attr-defined]
+    return response
+
+
+# An invalid RESTFLOW_SETTINGS fails every request the same way, so each
+# distinct error is logged at most once per interval, with a count of the
+# requests it failed meanwhile.
+SETTINGS_ERROR_LOG_INTERVAL = 60.0
+_settings_error_log_lock = threading.Lock()
+_settings_error_log_state: dict[str, tuple[float, int]] = {}
+
+
+def _log_settings_error(exc: SettingsError) -> None:
+    text = str(exc)
+    now = time.monotonic()
+    with _settings_error_log_lock:
+        last, suppressed = _settings_error_log_state.get(text, (None, 0))
+        if last is not None and now - last < SETTINGS_ERROR_LOG_INTERVAL:
+            _settings_error_log_state[text] = (last, suppressed + 1)
+            return
+        _settings_error_log_state[text] = (now, 0)
+    problem = exc.problems[0]
+    logger.error(
+        "RESTFLOW_SETTINGS is invalid (%s at %s), so every request gets a 500 "
+        "internal_error until it is fixed: %s (%d more request(s) failed since the last report)",
+        problem.id,
+        setting_path(*problem.path) if problem.path else "RESTFLOW_SETTINGS",
+        text,
+        suppressed,
+        extra={"status_code": 500},
+    )
+
+
+def settings_error_response(exc: SettingsError, request: HttpRequest) -> HttpResponse:
+    """Return a 500 ``internal_error`` envelope for a request failed by invalid settings.
+
+    The configured envelope and the envelope paths are settings too and
+    cannot be read, so the built-in ``restflow`` envelope is used on every
+    path. The message shows the ``SettingsError`` only when ``DEBUG`` is
+    on. The error is logged at ERROR on ``restflow.middleware`` at most
+    once per ``SETTINGS_ERROR_LOG_INTERVAL`` seconds for each distinct
+    message. ``got_request_exception`` is not sent, because it would
+    report the same error for every request.
+    """
+    _log_settings_error(exc)
+    error = describe_exception(exc, expose_internal=bool(settings.DEBUG))
+    response = RestflowEnvelope().http_response(error, request)
     response.restflow_error = error  # type: ignore[attr-defined]
     return response
 
@@ -174,7 +229,10 @@ class RestflowMiddleware:
     def __call__(self, request: HttpRequest) -> Any:
         if self.async_mode:
             return self.__acall__(request)
-        token = self.start_request(request)
+        try:
+            token = self.start_request(request)
+        except SettingsError as exc:
+            return settings_error_response(exc, request)
         try:
             response = self.get_view_response(request)
             return self.finish_response(request, response)
@@ -183,7 +241,10 @@ class RestflowMiddleware:
                 reset_request_id(token)
 
     async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
-        token = self.start_request(request)
+        try:
+            token = self.start_request(request)
+        except SettingsError as exc:
+            return settings_error_response(exc, request)
         try:
             response = await self.aget_view_response(request)
             return self.finish_response(request, response)
@@ -203,7 +264,12 @@ class RestflowMiddleware:
         return uuid.uuid4().hex
 
     def start_request(self, request: HttpRequest) -> Token[str | None] | None:
-        """Assign the request id, when enabled, and make it current for log records."""
+        """Assign the request id, when enabled, and make it current for log records.
+
+        This is the first read of ``RESTFLOW_SETTINGS`` in a request, so an
+        invalid value raises :class:`~restflow.settings.SettingsError` here;
+        the caller answers it with :func:`settings_error_response`.
+        """
         if not restflow_settings.MIDDLEWARE.REQUEST_ID_ENABLED:
             return None
         request_id = self.get_request_id(request)

@@ -452,3 +452,78 @@ def test_without_rules_view_runs_each_time():
     first = client.get(f"/api/plain/counter/{token}/")
     second = client.get(f"/api/plain/counter/{token}/")
     assert second.json()["calls"] == first.json()["calls"] + 1
+
+
+# --- invalid RESTFLOW_SETTINGS ----------------------------------------------------
+
+
+def invalid_settings():
+    # A unique misspelt key gives each test its own message, so the
+    # once-per-interval log of one test does not silence another's.
+    key = f"ACCES_TOKEN_LIFETIME_{uuid.uuid4().hex[:8]}"
+    return key, override_settings(RESTFLOW_SETTINGS={"JWT": {key: 5}})
+
+
+def settings_error_records(caplog):
+    return [
+        record
+        for record in caplog.records
+        if record.name == "restflow.middleware" and record.levelno == logging.ERROR
+    ]
+
+
+@override_settings(DEBUG=False)
+def test_invalid_settings_enveloped(caplog):
+    key, invalid = invalid_settings()
+    with invalid, caplog.at_level(logging.ERROR, logger="restflow.middleware"):
+        first = Client().get("/api/plain/ok/")
+        second = Client().post("/elsewhere/")
+    for response in (first, second):
+        assert response.status_code == 500
+        assert response["Content-Type"] == "application/json"
+        assert response.json()["error"]["code"] == "internal_error"
+        assert response.json()["error"]["message"] == "Internal server error."
+        assert key.encode() not in response.content
+    records = settings_error_records(caplog)
+    assert len(records) == 1
+    assert "restflow.E002" in records[0].getMessage()
+    assert key in records[0].getMessage()
+
+
+@override_settings(DEBUG=False)
+@pytest.mark.anyio
+async def test_invalid_settings_enveloped_async(caplog):
+    key, invalid = invalid_settings()
+    with invalid, caplog.at_level(logging.ERROR, logger="restflow.middleware"):
+        first = await AsyncClient().get("/api/async/ok/")
+        second = await AsyncClient().get("/api/async/ok/")
+    for response in (first, second):
+        assert response.status_code == 500
+        assert response.json()["error"]["code"] == "internal_error"
+        assert key.encode() not in response.content
+    assert len(settings_error_records(caplog)) == 1
+
+
+@override_settings(DEBUG=True)
+def test_invalid_settings_shown_under_debug():
+    key, invalid = invalid_settings()
+    with invalid:
+        response = Client().get("/api/plain/ok/")
+    assert response.status_code == 500
+    message = response.json()["error"]["message"]
+    assert message.startswith("SettingsError: (restflow.E002)")
+    assert key in message
+
+
+def test_invalid_settings_logged_again_after_interval(caplog, monkeypatch):
+    from restflow import middleware
+
+    _, invalid = invalid_settings()
+    with invalid, caplog.at_level(logging.ERROR, logger="restflow.middleware"):
+        Client().get("/api/plain/ok/")
+        Client().get("/api/plain/ok/")
+        monkeypatch.setattr(middleware, "SETTINGS_ERROR_LOG_INTERVAL", 0.0)
+        Client().get("/api/plain/ok/")
+    records = settings_error_records(caplog)
+    assert len(records) == 2
+    assert "1 more request(s) failed" in records[1].getMessage()
