@@ -15,7 +15,7 @@ __all__ = ["ProductFilterSet"]
 class ProductFilterSet(FilterSet):
     """``?search=``, ``?price__gte=``, ``?category!=``, ``?tags=a,b``, ``?order_by=-price``..."""
 
-    # Ranked full-text search on PostgreSQL; a case-insensitive match elsewhere.
+    # Ranked full-text search on PostgreSQL, a case-insensitive match elsewhere.
     search = SearchField(
         fields=[("name", "A"), ("description", "B")],
         config="english",

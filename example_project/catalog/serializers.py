@@ -88,7 +88,7 @@ class PriceChangeSerializer(Serializer):
 
 
 class ProductSerializer(ModelSerializer):
-    """A product as clients write it; the server sets the slug, stock flag, rating and dates."""
+    """A product as clients write it. The server sets the slug, stock flag, rating and dates."""
 
     tags: list[str] = Field(required=False, max_length=20)
     category_name: str = Field(source="category.name", read_only=True)

@@ -87,8 +87,9 @@ class ProductViewSet(AsyncModelViewSet):
         "destroy": ActionConfig(permission_classes=[IsAdminUser]),
     }
 
-    # The key holds the ``pk`` of the URL; a save of the product or of one
-    # of its reviews deletes that product's entry.
+    # The cache key contains the ``pk`` of the URL, so a save of the product
+    # or of one of its reviews deletes only that product's entry. A category
+    # save deletes every entry, because each one embeds its category.
     @cache_response(
         ttl=300,
         set_cache_headers=True,
@@ -97,6 +98,7 @@ class ProductViewSet(AsyncModelViewSet):
             InvalidationRule(
                 model="catalog.Review", field_mapping={"pk": "product_id"}, trigger_on_create=True
             ),
+            InvalidationRule(model="catalog.Category", field_mapping={}),
         ],
     )
     async def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -166,7 +168,7 @@ class PriceFeedView(AsyncAPIView):
     resumes after it.
     """
 
-    # EventSource asks for text/event-stream; JSON stays for error responses.
+    # EventSource requests text/event-stream. JSON is there for error responses.
     renderer_classes = [EventStreamRenderer, JSONRenderer]
 
     @streaming_schema(SSEResponse, PriceChangeSerializer, description="One event per product save.")

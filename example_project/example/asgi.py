@@ -11,6 +11,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "example.settings")
 
 # Swagger UI, Redoc, the admin and the browsable API need their CSS and
 # scripts, and uvicorn serves no static files. This is a demo, so Django
-# serves them straight from the apps even with DEBUG off; a real deployment
-# runs collectstatic and lets a web server or WhiteNoise do it.
+# serves them straight from the apps even with DEBUG off. A real deployment
+# runs collectstatic and lets a web server or WhiteNoise serve them.
 application = ASGIStaticFilesHandler(get_asgi_application())

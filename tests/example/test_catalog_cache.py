@@ -84,6 +84,19 @@ def test_review_save_invalidates_its_product(client):
     assert cache_status(client, other_url) == "HIT"
 
 
+def test_category_save_invalidates_details(client):
+    product = Product.objects.select_related("category").order_by("id").first()
+    url = f"/api/products/{product.pk}/"
+    client.get(url)
+
+    product.category.name = "Renamed Category"
+    product.category.save()
+
+    response = client.get(url)
+    assert response["X-Cache-Status"] == "MISS"
+    assert response.json()["category_detail"]["name"] == "Renamed Category"
+
+
 def test_delete_by_prefix(client):
     first, second = Product.objects.order_by("id")[:2]
     client.get(f"/api/products/{first.pk}/")
