@@ -34,7 +34,13 @@ from django.http import (
 from restflow.exceptions.codes import ErrorCode
 from restflow.exceptions.envelopes import RestflowEnvelope
 from restflow.exceptions.handler import expose_internal_errors, get_envelope, report_exception
-from restflow.exceptions.mapping import NOT_FOUND_MESSAGE, ErrorInfo, describe_exception
+from restflow.exceptions.mapping import (
+    BAD_REQUEST_MESSAGE,
+    NOT_FOUND_MESSAGE,
+    PERMISSION_MESSAGE,
+    ErrorInfo,
+    describe_exception,
+)
 from restflow.logging import reset_request_id, set_request_id
 from restflow.settings import SettingsError, restflow_settings, setting_path
 
@@ -58,6 +64,17 @@ _REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:+/=-]*")
 # exception Django turned into a 500 page itself (raised in a middleware
 # below this one, where process_exception is not called).
 _UNHANDLED_ATTRIBUTE = "_restflow_unhandled_exception"
+
+# Django's own 400 and 403 pages, made from a SuspiciousOperation (such as
+# DisallowedHost), BadRequest, MultiPartParserError or PermissionDenied
+# raised below this middleware, carry the ``_has_been_logged`` flag that
+# django.utils.log.log_response sets (Django 5.2 and 6.x). A view's own
+# 400 or 403 response does not, so the flag tells the two apart.
+_DJANGO_LOGGED_ATTRIBUTE = "_has_been_logged"
+_DJANGO_ERROR_PAGES = {
+    400: (ErrorCode.BAD_REQUEST.value, BAD_REQUEST_MESSAGE),
+    403: (ErrorCode.PERMISSION_DENIED.value, PERMISSION_MESSAGE),
+}
 
 
 def is_valid_request_id(value: str) -> bool:
@@ -211,7 +228,7 @@ class RestflowMiddleware:
        (:meth:`get_view_response`);
     3. the envelope, on ``ERROR_ENVELOPE_PATHS``, for a 404 of an unknown
        URL, an exception from a plain Django view (:meth:`process_exception`)
-       and an exception that Django turned into a 500 page.
+       and an exception that Django turned into a 400, 403 or 500 page.
     """
 
     sync_capable = True
@@ -330,15 +347,26 @@ class RestflowMiddleware:
     def envelope_django_error(
         self, request: HttpRequest, response: HttpResponseBase
     ) -> HttpResponseBase:
-        """Replace a 404 for an unresolved URL, or Django's 500 page, by the envelope.
+        """Replace a 404 for an unresolved URL, or Django's 400, 403 or 500 page, by the envelope.
 
-        Other responses, error statuses returned on purpose by a view
-        included, pass through unchanged.
+        Django's 400 and 403 pages come from an exception raised in a
+        middleware below this one (``DisallowedHost`` from an unknown
+        ``Host`` header, ``PermissionDenied``, ``BadRequest``), and become
+        ``bad_request`` and ``permission_denied``. Other responses, error
+        statuses returned on purpose by a view included, pass through
+        unchanged.
         """
         status = response.status_code
         if status == 404 and getattr(request, "resolver_match", None) is None:
             error = ErrorInfo(404, ErrorCode.NOT_FOUND.value, NOT_FOUND_MESSAGE)
             return _envelope_response(error, request)
+        if status in _DJANGO_ERROR_PAGES and getattr(response, _DJANGO_LOGGED_ATTRIBUTE, False):
+            code, message = _DJANGO_ERROR_PAGES[status]
+            enveloped = _envelope_response(ErrorInfo(status, code, message), request)
+            # Django logged this error when it made the page; keep its
+            # handler from logging the replacement a second time.
+            setattr(enveloped, _DJANGO_LOGGED_ATTRIBUTE, True)
+            return enveloped
         unhandled = getattr(request, _UNHANDLED_ATTRIBUTE, None)
         if status >= 500 and unhandled is not None:
             error = describe_exception(unhandled, expose_internal=expose_internal_errors())

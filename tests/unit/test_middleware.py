@@ -11,7 +11,8 @@ import uuid
 import pytest
 from asgiref.sync import iscoroutinefunction
 from django.conf import settings
-from django.http import FileResponse, HttpResponse
+from django.core.exceptions import BadRequest, PermissionDenied
+from django.http import FileResponse, HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
 from django.test import AsyncClient, Client, RequestFactory, override_settings
 
 from restflow.logging import RequestIdFilter, get_request_id
@@ -527,3 +528,132 @@ def test_invalid_settings_logged_again_after_interval(caplog, monkeypatch):
     records = settings_error_records(caplog)
     assert len(records) == 2
     assert "1 more request(s) failed" in records[1].getMessage()
+
+
+# --- Django's own 400 and 403 pages ---------------------------------------------
+
+
+class RejectInMiddleware:
+    """Test middleware raising, or returning on purpose, a 400 or 403 for some paths."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        path = request.path_info
+        if path.endswith("/raise-permission-denied/"):
+            raise PermissionDenied("secret reason")
+        if path.endswith("/raise-bad-request/"):
+            raise BadRequest("secret reason")
+        if path.endswith("/return-forbidden/"):
+            return HttpResponseForbidden(b"forbidden on purpose")
+        if path.endswith("/return-bad-request/"):
+            return HttpResponseBadRequest(b'{"own": "json"}', content_type="application/json")
+        return self.get_response(request)
+
+
+reject_in_middleware = override_settings(
+    MIDDLEWARE=[*settings.MIDDLEWARE, "tests.unit.test_middleware.RejectInMiddleware"]
+)
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_disallowed_host_enveloped(debug):
+    with override_settings(ALLOWED_HOSTS=["testserver"], DEBUG=debug):
+        response = Client().get("/api/nowhere/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    error = response.json()["error"]
+    assert error["code"] == "bad_request"
+    assert error["message"] == "The request was rejected as invalid."
+    assert error["request_id"] == response["X-Request-ID"]
+
+
+@pytest.mark.anyio
+async def test_disallowed_host_enveloped_async():
+    with override_settings(ALLOWED_HOSTS=["testserver"], DEBUG=False):
+        response = await AsyncClient().get("/api/nowhere/", headers={"host": "evil.example"})
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"]["code"] == "bad_request"
+
+
+def test_disallowed_host_outside_paths_untouched():
+    with override_settings(ALLOWED_HOSTS=["testserver"], DEBUG=False):
+        response = Client().get("/elsewhere/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+
+
+@reject_in_middleware
+@pytest.mark.parametrize(
+    ("path", "status", "code"),
+    [
+        ("/api/plain/raise-permission-denied/", 403, "permission_denied"),
+        ("/api/plain/raise-bad-request/", 400, "bad_request"),
+    ],
+)
+def test_django_error_page_enveloped(path, status, code):
+    response = Client().get(path)
+    assert response.status_code == status
+    assert response.json()["error"]["code"] == code
+    assert b"secret reason" not in response.content
+
+
+@reject_in_middleware
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("path", "status", "code"),
+    [
+        ("/api/async/raise-permission-denied/", 403, "permission_denied"),
+        ("/api/async/raise-bad-request/", 400, "bad_request"),
+    ],
+)
+async def test_django_error_page_enveloped_async(path, status, code):
+    response = await AsyncClient().get(path)
+    assert response.status_code == status
+    assert response.json()["error"]["code"] == code
+
+
+@reject_in_middleware
+def test_django_error_page_logged_once(caplog):
+    with caplog.at_level(logging.WARNING, logger="django"):
+        Client().get("/api/plain/raise-permission-denied/")
+    forbidden = [record for record in caplog.records if record.name.startswith("django.request")]
+    assert len(forbidden) == 1
+
+
+@reject_in_middleware
+def test_deliberate_403_untouched():
+    response = Client().get("/api/plain/return-forbidden/")
+    assert response.status_code == 403
+    assert response.content == b"forbidden on purpose"
+
+
+@reject_in_middleware
+def test_deliberate_400_untouched():
+    response = Client().get("/api/plain/return-bad-request/")
+    assert response.status_code == 400
+    assert response.json() == {"own": "json"}
+
+
+@reject_in_middleware
+@pytest.mark.anyio
+async def test_deliberate_403_untouched_async():
+    response = await AsyncClient().get("/api/async/return-forbidden/")
+    assert response.status_code == 403
+    assert response.content == b"forbidden on purpose"
+
+
+@reject_in_middleware
+def test_django_403_outside_paths_untouched():
+    response = Client().get("/site/raise-permission-denied/")
+    assert response.status_code == 403
+    assert response["Content-Type"].startswith("text/html")
+
+
+@override_settings(CSRF_FAILURE_VIEW="django.views.csrf.csrf_failure")
+def test_django_csrf_page_enveloped_as_permission_denied():
+    response = Client(enforce_csrf_checks=True).post("/api/plain/form/", {"a": "1"})
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "permission_denied"
