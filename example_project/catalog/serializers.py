@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.text import slugify
+from rest_framework import serializers
 
 from catalog.models import Brand, Category, Product, Review
 from restflow.serializers import Field, ModelSerializer, Serializer
@@ -90,7 +91,11 @@ class PriceChangeSerializer(Serializer):
 class ProductSerializer(ModelSerializer):
     """A product as clients write it. The server sets the slug, stock flag, rating and dates."""
 
-    tags: list[str] = Field(required=False, max_length=20)
+    # A declared DRF field mixes with annotations. Here it bounds each tag's length,
+    # which list[Annotated[str, Field(max_length=40)]] does not pass to the child yet.
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=40), required=False, max_length=20
+    )
     category_name: str = Field(source="category.name", read_only=True)
     brand_name: str = Field(source="brand.name", read_only=True)
 

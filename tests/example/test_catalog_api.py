@@ -200,3 +200,26 @@ def test_problem_envelope_by_setting(client, demo_auth):
     assert invalid.json()["status"] == 400
     assert unknown.status_code == 404
     assert unknown["Content-Type"].startswith("application/problem+json")
+
+
+@pytest.mark.parametrize(
+    ("tags", "message"),
+    [
+        (["t"] * 21, "Ensure this field has no more than 20 elements."),
+        (["t" * 41], "Ensure this field has no more than 40 characters."),
+    ],
+)
+def test_create_bounds_tags(client, seeded_catalog, demo_auth, tags, message):
+    product = Product.objects.order_by("id").first()
+    payload = {
+        "name": "Tagged",
+        "price": "1.00",
+        "category": product.category_id,
+        "brand": product.brand_id,
+        "tags": tags,
+    }
+
+    response = client.post("/api/products/", payload, content_type="application/json", **demo_auth)
+
+    assert response.status_code == 400
+    assert message in str(response.json()["error"]["details"]["tags"])
