@@ -30,6 +30,7 @@ from django.http import (
     HttpResponseBase,
     StreamingHttpResponse,
 )
+from django.urls import is_valid_path
 
 from restflow.exceptions.codes import ErrorCode
 from restflow.exceptions.envelopes import RestflowEnvelope
@@ -223,7 +224,9 @@ class RestflowMiddleware:
        it on ``request.request_id`` and in the context variable read by
        :class:`restflow.logging.RequestIdFilter` (also while a streaming
        body is produced), and echo it on the response;
-    2. the rest of the middleware chain and the view, or a cached response
+    2. a 404 envelope for a non-GET request to an envelope path that only
+       resolves with a trailing slash (:meth:`reject_missing_slash`), else
+       the rest of the middleware chain and the view, or a cached response
        when a ``MIDDLEWARE.CACHE_RULES`` route rule matches
        (:meth:`get_view_response`);
     3. the envelope, on ``ERROR_ENVELOPE_PATHS``, for a 404 of an unknown
@@ -251,6 +254,9 @@ class RestflowMiddleware:
         except SettingsError as exc:
             return settings_error_response(exc, request)
         try:
+            rejected = self.reject_missing_slash(request)
+            if rejected is not None:
+                return self.finish_response(request, rejected)
             response = self.get_view_response(request)
             return self.finish_response(request, response)
         finally:
@@ -263,6 +269,9 @@ class RestflowMiddleware:
         except SettingsError as exc:
             return settings_error_response(exc, request)
         try:
+            rejected = self.reject_missing_slash(request)
+            if rejected is not None:
+                return self.finish_response(request, rejected)
             response = await self.aget_view_response(request)
             return self.finish_response(request, response)
         finally:
@@ -284,8 +293,8 @@ class RestflowMiddleware:
         """Assign the request id, when enabled, and make it current for log records.
 
         This is the first read of ``RESTFLOW_SETTINGS`` in a request, so an
-        invalid value raises :class:`~restflow.settings.SettingsError` here;
-        the caller answers it with :func:`settings_error_response`.
+        invalid value raises :class:`~restflow.settings.SettingsError` here,
+        and the caller returns :func:`settings_error_response` for it.
         """
         if not restflow_settings.MIDDLEWARE.REQUEST_ID_ENABLED:
             return None
@@ -319,6 +328,36 @@ class RestflowMiddleware:
         return await aroute_cache_response(request, self.get_response)  # type: ignore[no-any-return]
 
     # --- errors -------------------------------------------------------------
+
+    def reject_missing_slash(self, request: HttpRequest) -> HttpResponse | None:
+        """Return a 404 envelope for a non-GET request that only resolves with a trailing slash.
+
+        With ``APPEND_SLASH``, Django's ``CommonMiddleware`` redirects such a
+        request with a 301, which clients follow as a GET, so a POST to
+        ``/api/products`` would quietly list products instead of creating
+        one (under ``DEBUG`` Django raises ``RuntimeError`` instead). On the
+        envelope paths, methods other than GET and HEAD get a 404 naming the
+        URL with the slash; GET and HEAD keep Django's redirect. Returns
+        ``None`` when the request goes on.
+        """
+        if request.method in ("GET", "HEAD") or not settings.APPEND_SLASH:
+            return None
+        path = request.path_info
+        if path.endswith("/") or not envelope_applies(request):
+            return None
+        urlconf = getattr(request, "urlconf", None)
+        if is_valid_path(path, urlconf) or not is_valid_path(f"{path}/", urlconf):
+            return None
+        url = f"{request.path}/"
+        query = request.META.get("QUERY_STRING", "")
+        if query:
+            url = f"{url}?{query}"
+        message = (
+            f"No route matches {request.path!r}. Send the {request.method} request to "
+            f"{url!r} (with the trailing slash). It is not redirected there, because "
+            f"clients repeat a redirected {request.method} as a GET."
+        )
+        return _envelope_response(ErrorInfo(404, ErrorCode.NOT_FOUND.value, message), request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         """Return the envelope for an exception from a plain Django view on an envelope path.

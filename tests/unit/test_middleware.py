@@ -657,3 +657,63 @@ def test_django_csrf_page_enveloped_as_permission_denied():
     response = Client(enforce_csrf_checks=True).post("/api/plain/form/", {"a": "1"})
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "permission_denied"
+
+
+# --- missing trailing slash -----------------------------------------------------
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_missing_slash_rejected(method):
+    response = getattr(Client(), method)("/api/plain/form")
+    assert response.status_code == 404
+    error = response.json()["error"]
+    assert error["code"] == "not_found"
+    assert "'/api/plain/form/'" in error["message"]
+    assert f"Send the {method.upper()} request" in error["message"]
+    assert "Location" not in response
+
+
+@pytest.mark.anyio
+async def test_missing_slash_rejected_async():
+    response = await AsyncClient().post("/api/async/ok")
+    assert response.status_code == 404
+    assert "'/api/async/ok/'" in response.json()["error"]["message"]
+
+
+def test_missing_slash_keeps_query():
+    response = Client().post("/api/plain/form?next=1")
+    assert "'/api/plain/form/?next=1'" in response.json()["error"]["message"]
+
+
+@override_settings(DEBUG=True)
+def test_missing_slash_rejected_under_debug():
+    # Django raises RuntimeError for a POST it would redirect under DEBUG.
+    response = Client().post("/api/plain/form", {"a": "1"})
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.parametrize("method", ["get", "head"])
+def test_missing_slash_get_redirected(method):
+    response = getattr(Client(), method)("/api/plain/ok")
+    assert response.status_code == 301
+    assert response["Location"] == "/api/plain/ok/"
+
+
+@override_settings(DEBUG=False)
+def test_missing_slash_outside_paths_redirected():
+    response = Client().post("/site-ok")
+    assert response.status_code == 301
+
+
+def test_missing_slash_unknown_url_plain_404():
+    response = Client().post("/api/nowhere")
+    assert response.status_code == 404
+    assert response.json()["error"]["message"] == "Resource not found."
+
+
+@override_settings(APPEND_SLASH=False)
+def test_missing_slash_without_append_slash():
+    response = Client().post("/api/plain/form")
+    assert response.status_code == 404
+    assert response.json()["error"]["message"] == "Resource not found."
