@@ -57,7 +57,9 @@ def build_variant(field: Field, spec: LookupSpec) -> Field:
             child=_as_child(value_field),
             min_length=2,
             max_length=2,
-            error_messages={"min_length": message, "max_length": message},
+            # A blank value (``?price__range=,``) is a list of none, which
+            # the base ListField would answer with "at least one value".
+            error_messages={"min_length": message, "max_length": message, "empty": message},
             **common,
         )
     elif last in ("regex", "iregex"):

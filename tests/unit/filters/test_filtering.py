@@ -119,6 +119,17 @@ def test_list_annotation_matches_any(catalog):
     assert "at least one value" in str(filterset.errors["id"][0])
 
 
+@pytest.mark.parametrize(
+    "data",
+    [{"in_stock": ""}, {"price": " "}, {"name__icontains": ""}, {"price__gte": "\t"}],
+)
+def test_blank_scalar_filters_nothing(catalog, data):
+    filterset = ProductFilterSet(data=data)
+    assert filterset.is_valid(), filterset.errors
+    result = filterset.filter_queryset(Product.objects.all())
+    assert result.count() == Product.objects.count()
+
+
 def test_filter_by_expression_and_callable(catalog):
     class F(FilterSet):
         cheap = DecimalField(filter_by="price__lt")

@@ -184,6 +184,18 @@ def test_range_variant_requires_two_values():
     assert F(data={"price__range": "1,2"}).is_valid()
 
 
+@pytest.mark.parametrize("raw", [",", "", " , ", "1"])
+def test_range_variant_blank_or_short_asks_for_two(raw):
+    class F(FilterSet):
+        price = DecimalField(lookups=["range"])
+
+    filterset = F(data={"price__range": raw})
+    assert not filterset.is_valid()
+    message = str(filterset.errors["price__range"][0])
+    assert "exactly two values" in message
+    assert "at least one value" not in message
+
+
 def test_unknown_lookup_fails_at_class_creation():
     with pytest.raises(ImproperlyConfigured) as excinfo:
 
