@@ -122,13 +122,22 @@ class FilterMetaClass(SerializerMetaclass):
 
         generated: dict[str, Field] = {}
         if own_meta is not None and options.model is not None and options.fields:
-            model_fields = extract_model_fields(
-                options.model,
-                options.fields,
-                options.exclude,
-                extra_kwargs=options.extra_kwargs,
-                related_fields=options.related_fields,
-            )
+            try:
+                model_fields = extract_model_fields(
+                    options.model,
+                    options.fields,
+                    options.exclude,
+                    extra_kwargs=options.extra_kwargs,
+                    related_fields=options.related_fields,
+                )
+            except FieldDoesNotExist as exc:
+                # The message of resolve_model_path names the model, the
+                # missing part and the whole path.
+                raise ImproperlyConfigured(
+                    f"{name}.Meta.fields (model {options.model.__name__}): {exc} Fix or remove "
+                    "the path in Meta.fields or Meta.related_fields. For a value computed "
+                    "with annotate(), declare a filter with method= instead."
+                ) from exc
             generated = {
                 key: field
                 for key, field in model_fields.items()

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 import pytest
 from catalog.models import Product
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from typing_extensions import NotRequired
 
 from restflow.filters import (
@@ -391,3 +391,30 @@ def test_subclass_meta_keeps_inherited_explicit_fields():
     assert "price__gte" in fields
     assert "stock" in fields
     assert Child.get_options().max_list_items == 5
+
+
+@pytest.mark.parametrize(
+    ("fields", "path", "problem", "model"),
+    [
+        (["nope"], "nope", "has no field 'nope'", "Product"),
+        (["category__nope"], "category__nope", "has no field 'nope'", "Category"),
+        (["price__gte"], "price__gte", "Product.price is not a relation", "Product"),
+    ],
+)
+def test_meta_fields_bad_path_improperly_configured(fields, path, problem, model):
+    meta = type("Meta", (), {"model": Product, "fields": fields})
+    with pytest.raises(ImproperlyConfigured) as excinfo:
+        type("BadPathFilterSet", (FilterSet,), {"__module__": __name__, "Meta": meta})
+    message = str(excinfo.value)
+    assert message.startswith("BadPathFilterSet.Meta.fields")
+    assert repr(path) in message
+    assert problem in message
+    assert model in message
+    assert isinstance(excinfo.value.__cause__, FieldDoesNotExist)
+
+
+def test_meta_related_fields_bad_name_improperly_configured():
+    meta = type("Meta", (), {"model": Product, "fields": ["nope"], "related_fields": ["nope"]})
+    with pytest.raises(ImproperlyConfigured) as excinfo:
+        type("BadRelatedFilterSet", (FilterSet,), {"__module__": __name__, "Meta": meta})
+    assert "BadRelatedFilterSet.Meta.fields" in str(excinfo.value)
