@@ -739,17 +739,19 @@ def reading(instr: dict, load: dict) -> list[str]:
         lines.append(
             f"- Scenario 4 at page 10,000: cursor pagination serves {cursor / drf:.1f}x DRF's "
             f"requests per second and {cursor / fast:.1f}x `FastPageNumberPagination`'s. Dropping "
-            f"`COUNT(*)` only takes DRF from {drf:,.0f} to {fast:,.0f} req/s: the OFFSET scan, "
-            "not the count, dominates at depth, and only a keyset avoids it. The instruction "
-            "counts barely move with depth because PostgreSQL does that work in its own process."
+            f"`COUNT(*)` takes DRF from {drf:,.0f} to {fast:,.0f} req/s, but the OFFSET scan "
+            "still costs PostgreSQL milliseconds per page that grow with depth (see *PostgreSQL "
+            "ms*), and only a keyset avoids it. The instruction counts barely move with depth "
+            "because PostgreSQL does that work in its own process."
         )
     slow = {stack: (load.get(f"7|pg, 64 clients|{stack}") or {}).get("rps") for stack in STACKS}
     if slow.get("restflow") and slow.get("drf"):
         lines.append(
             f"- Scenario 7 (64 clients, 5 ms of I/O per request): restflow serves "
-            f"{slow['restflow']:,.0f} req/s against DRF's {slow['drf']:,.0f}; DRF's sync view "
-            "runs in Django's single thread for sync code under ASGI, so the 5 ms waits queue "
-            "one after another, while async views overlap them."
+            f"{slow['restflow']:,.0f} req/s against DRF's {slow['drf']:,.0f} and the floor's "
+            f"{slow['floor']:,.0f}. DRF's sync view holds a worker thread through each 5 ms "
+            "wait, while the async views wait on the event loop. With the CPU saturated, "
+            "each stack's instructions per request decide most of the order."
         )
     return lines
 
@@ -799,7 +801,8 @@ def write_section(
         f"{CALLGRIND_REQUESTS} requests per case (adrf: 3) after 3 warm-up requests, "
         "each stack in its own "
         "process driving its ASGI application in-process (no sockets), cut into phases with "
-        "`--dump-before=getppid`. This counts the Python process only (Django, the stack, the "
+        "`--dump-before=getppid`, with Python's garbage collector off during the counted "
+        "requests. This counts the Python process only (Django, the stack, the "
         "database driver, SQLite's engine), not PostgreSQL's server process. "
         "`perf stat -e instructions` is not supported on this virtual machine.",
         f"- **Load**: one uvicorn process per stack (1 worker, 127.0.0.1, no access log), "
