@@ -26,6 +26,7 @@ __all__ = [
     "bind_call",
     "extract_request_object",
     "resolve_attr_path",
+    "url_kwarg_text",
 ]
 
 # Parameters that name the bound object or the request, never part of a key
@@ -277,10 +278,32 @@ class ArgsKeyField(CacheKeyField):
         return payload
 
 
+def url_kwarg_text(value: Any) -> Any:
+    """Return ``value`` as the text a URL carries it in; ``None`` stays ``None``.
+
+    A regex route hands a view ``pk="5"`` while a path converter hands it
+    ``pk=5`` (or a ``UUID``), and an invalidation rule maps the model's own
+    value. Keying all of them as text makes the three name the same entry.
+    """
+    if value is None or isinstance(value, str):
+        return value
+    return str(value)
+
+
 class ViewKwargsKeyField(ArgsKeyField):
-    """URL keyword arguments of a view method: every argument but ``self``, ``cls``, ``request``."""
+    """URL keyword arguments of a view method: every argument but ``self``, ``cls``, ``request``.
+
+    Values are keyed as text (``5``, ``"5"`` and a ``UUID`` and its text
+    share an entry), after ``path`` and ``normalizer`` apply, so a view
+    routed by regex or by a converter and a rule mapping the model's value
+    build the same key. Override :meth:`get_key_payload` to key typed values.
+    """
 
     excluded = _RECEIVER_PARAMETERS | {"request", "args", "kwargs"}
+
+    def get_key_payload(self, func, args, kwargs):  # type: ignore[no-untyped-def]
+        payload = super().get_key_payload(func, args, kwargs)
+        return {name: url_kwarg_text(value) for name, value in payload.items()}
 
 
 class RequestValueKeyField(CacheKeyField):
