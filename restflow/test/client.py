@@ -7,6 +7,7 @@ makes every request arrive as a given user.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -40,6 +41,47 @@ def _header_name(key: str) -> str:
 
 def _as_headers(extra: dict[str, Any]) -> dict[str, Any]:
     return {_header_name(key): value for key, value in extra.items()}
+
+
+def _named(function: Callable[..., Any], method: str, owner: str) -> Callable[..., Any]:
+    function.__name__ = method.lower()
+    function.__qualname__ = f"{owner}.{method.lower()}"
+    return function
+
+
+def _build_method(method: str) -> Callable[..., Any]:
+    """Return the factory method that builds a ``method`` request with an encoded body."""
+
+    def build(
+        self: AsyncAPIRequestFactory,
+        path: str,
+        data: Any = None,
+        format: str | None = None,
+        content_type: str | None = None,
+        **extra: Any,
+    ) -> Any:
+        body, media_type = self._encode_data(data, format, content_type)
+        return self.generic(method, path, body, media_type, **extra)
+
+    return _named(build, method, "AsyncAPIRequestFactory")
+
+
+def _send_method(method: str) -> Callable[..., Any]:
+    """Return the client coroutine method that sends a ``method`` request with an encoded body."""
+
+    async def send(
+        self: AsyncAPIClient,
+        path: str,
+        data: Any = None,
+        format: str | None = None,
+        content_type: str | None = None,
+        follow: bool = False,
+        secure: bool = False,
+        **extra: Any,
+    ) -> Any:
+        return await self._send(method, path, data, format, content_type, follow, secure, extra)
+
+    return _named(send, method, "AsyncAPIClient")
 
 
 class _BodyEncoding:
@@ -101,60 +143,11 @@ class AsyncAPIRequestFactory(_BodyEncoding, AsyncRequestFactory):
         request._dont_enforce_csrf_checks = not self.enforce_csrf_checks
         return request
 
-    def post(  # type: ignore[override]
-        self,
-        path: str,
-        data: Any = None,
-        format: str | None = None,
-        content_type: str | None = None,
-        **extra: Any,
-    ) -> Any:
-        body, media_type = self._encode_data(data, format, content_type)
-        return self.generic("POST", path, body, media_type, **extra)
-
-    def put(  # type: ignore[override]
-        self,
-        path: str,
-        data: Any = None,
-        format: str | None = None,
-        content_type: str | None = None,
-        **extra: Any,
-    ) -> Any:
-        body, media_type = self._encode_data(data, format, content_type)
-        return self.generic("PUT", path, body, media_type, **extra)
-
-    def patch(  # type: ignore[override]
-        self,
-        path: str,
-        data: Any = None,
-        format: str | None = None,
-        content_type: str | None = None,
-        **extra: Any,
-    ) -> Any:
-        body, media_type = self._encode_data(data, format, content_type)
-        return self.generic("PATCH", path, body, media_type, **extra)
-
-    def delete(  # type: ignore[override]
-        self,
-        path: str,
-        data: Any = None,
-        format: str | None = None,
-        content_type: str | None = None,
-        **extra: Any,
-    ) -> Any:
-        body, media_type = self._encode_data(data, format, content_type)
-        return self.generic("DELETE", path, body, media_type, **extra)
-
-    def options(  # type: ignore[override]
-        self,
-        path: str,
-        data: Any = None,
-        format: str | None = None,
-        content_type: str | None = None,
-        **extra: Any,
-    ) -> Any:
-        body, media_type = self._encode_data(data, format, content_type)
-        return self.generic("OPTIONS", path, body, media_type, **extra)
+    post = _build_method("POST")
+    put = _build_method("PUT")
+    patch = _build_method("PATCH")
+    delete = _build_method("DELETE")
+    options = _build_method("OPTIONS")
 
 
 class _ForceAuthHandler(AsyncClientHandler):
@@ -250,62 +243,8 @@ class AsyncAPIClient(_BodyEncoding, AsyncClient):
             )
         return response
 
-    async def post(  # type: ignore[override]
-        self,
-        path: str,
-        data: Any = None,
-        format: str | None = None,
-        content_type: str | None = None,
-        follow: bool = False,
-        secure: bool = False,
-        **extra: Any,
-    ) -> Any:
-        return await self._send("POST", path, data, format, content_type, follow, secure, extra)
-
-    async def put(  # type: ignore[override]
-        self,
-        path: str,
-        data: Any = None,
-        format: str | None = None,
-        content_type: str | None = None,
-        follow: bool = False,
-        secure: bool = False,
-        **extra: Any,
-    ) -> Any:
-        return await self._send("PUT", path, data, format, content_type, follow, secure, extra)
-
-    async def patch(  # type: ignore[override]
-        self,
-        path: str,
-        data: Any = None,
-        format: str | None = None,
-        content_type: str | None = None,
-        follow: bool = False,
-        secure: bool = False,
-        **extra: Any,
-    ) -> Any:
-        return await self._send("PATCH", path, data, format, content_type, follow, secure, extra)
-
-    async def delete(  # type: ignore[override]
-        self,
-        path: str,
-        data: Any = None,
-        format: str | None = None,
-        content_type: str | None = None,
-        follow: bool = False,
-        secure: bool = False,
-        **extra: Any,
-    ) -> Any:
-        return await self._send("DELETE", path, data, format, content_type, follow, secure, extra)
-
-    async def options(  # type: ignore[override]
-        self,
-        path: str,
-        data: Any = None,
-        format: str | None = None,
-        content_type: str | None = None,
-        follow: bool = False,
-        secure: bool = False,
-        **extra: Any,
-    ) -> Any:
-        return await self._send("OPTIONS", path, data, format, content_type, follow, secure, extra)
+    post = _send_method("POST")
+    put = _send_method("PUT")
+    patch = _send_method("PATCH")
+    delete = _send_method("DELETE")
+    options = _send_method("OPTIONS")
