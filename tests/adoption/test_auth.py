@@ -10,19 +10,14 @@ default and runs the tests below in a new Python process.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 
 from restflow.authentication.jwt_authentication import JWTAuthentication
+from tests.support.fresh_process import is_inner, run_inner_tests
 
-INNER = os.environ.get("RESTFLOW_ADOPTION_AUTH") == "1"
-ROOT = Path(__file__).resolve().parents[2]
+INNER = is_inner("RESTFLOW_ADOPTION_AUTH")
 SETTINGS_MODULE = """
 from conf.settings import *  # noqa: F403
 
@@ -39,31 +34,7 @@ ROOT_URLCONF = "tests.adoption.urls_auth"
 
 @pytest.mark.skipif(INNER, reason="this is the outer run that starts the inner one")
 def test_adoption_in_fresh_process(tmp_path):
-    (tmp_path / "adoption_auth_settings.py").write_text(SETTINGS_MODULE)
-    env = {
-        **os.environ,
-        "RESTFLOW_ADOPTION_AUTH": "1",
-        "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT), str(ROOT / "example_project")]),
-    }
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "--ds=adoption_auth_settings",
-            str(Path(__file__).relative_to(ROOT)),
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    assert "7 passed" in result.stdout, result.stdout[-2000:]
+    run_inner_tests(__file__, tmp_path, SETTINGS_MODULE, "RESTFLOW_ADOPTION_AUTH", 7)
 
 
 inner = pytest.mark.skipif(not INNER, reason="runs inside test_adoption_in_fresh_process")

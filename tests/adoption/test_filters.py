@@ -10,18 +10,13 @@ module names the backend. The outer run checks the same views without it.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from rest_framework.test import APIClient
 
 from tests.filterapp.catalog_data import make_catalog
+from tests.support.fresh_process import is_inner, run_inner_tests
 
-INNER = os.environ.get("RESTFLOW_ADOPTION_FILTERS") == "1"
-ROOT = Path(__file__).resolve().parents[2]
+INNER = is_inner("RESTFLOW_ADOPTION_FILTERS")
 INNER_TESTS = 8
 SETTINGS_MODULE = """
 from conf.settings import *  # noqa: F403
@@ -36,31 +31,7 @@ ROOT_URLCONF = "tests.adoption.urls_filters"
 
 @pytest.mark.skipif(INNER, reason="this is the outer run that starts the inner one")
 def test_adoption_in_fresh_process(tmp_path):
-    (tmp_path / "adoption_filters_settings.py").write_text(SETTINGS_MODULE)
-    env = {
-        **os.environ,
-        "RESTFLOW_ADOPTION_FILTERS": "1",
-        "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT), str(ROOT / "example_project")]),
-    }
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "--ds=adoption_filters_settings",
-            str(Path(__file__).relative_to(ROOT)),
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    assert f"{INNER_TESTS} passed" in result.stdout, result.stdout[-2000:]
+    run_inner_tests(__file__, tmp_path, SETTINGS_MODULE, "RESTFLOW_ADOPTION_FILTERS", INNER_TESTS)
 
 
 inner = pytest.mark.skipif(not INNER, reason="runs inside test_adoption_in_fresh_process")

@@ -12,11 +12,8 @@ Redis.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import httpx
 import pytest
@@ -25,9 +22,9 @@ from django.core.cache import caches
 from rest_framework.test import APIClient
 
 from tests.support import services
+from tests.support.fresh_process import fresh_environment, is_inner, run_inner_tests
 
-INNER = os.environ.get("RESTFLOW_ADOPTION_THROTTLING") == "1"
-ROOT = Path(__file__).resolve().parents[2]
+INNER = is_inner("RESTFLOW_ADOPTION_THROTTLING")
 SETTINGS_MODULE = """
 from conf.settings import *  # noqa: F403
 
@@ -52,42 +49,9 @@ RESTFLOW_SETTINGS = {"THROTTLING": {"STORE": "redis", "CACHE_ALIAS": "redis"}}
 """
 
 
-def fresh_environment(tmp_path: Path, name: str, text: str, extra: dict | None = None) -> dict:
-    (tmp_path / f"{name}.py").write_text(text)
-    return {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT), str(ROOT / "example_project")]),
-        **(extra or {}),
-    }
-
-
 @pytest.mark.skipif(INNER, reason="this is the outer run that starts the inner one")
 def test_adoption_in_fresh_process(tmp_path):
-    env = fresh_environment(
-        tmp_path,
-        "adoption_throttling_settings",
-        SETTINGS_MODULE,
-        {"RESTFLOW_ADOPTION_THROTTLING": "1"},
-    )
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "--ds=adoption_throttling_settings",
-            str(Path(__file__).relative_to(ROOT)),
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    assert "7 passed" in result.stdout, result.stdout[-2000:]
+    run_inner_tests(__file__, tmp_path, SETTINGS_MODULE, "RESTFLOW_ADOPTION_THROTTLING", 7)
 
 
 @pytest.mark.redis

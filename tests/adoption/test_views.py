@@ -11,19 +11,16 @@ module sets the defaults from the start.
 from __future__ import annotations
 
 import datetime
-import os
-import subprocess
-import sys
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from catalog.models import Brand, Category, Product
 from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 
-INNER = os.environ.get("RESTFLOW_ADOPTION_VIEWS") == "1"
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.fresh_process import is_inner, run_inner_tests
+
+INNER = is_inner("RESTFLOW_ADOPTION_VIEWS")
 SETTINGS_MODULE = """
 from conf.settings import *  # noqa: F403
 
@@ -43,32 +40,10 @@ ROOT_URLCONF = "tests.adoption.urls_views"
 
 @pytest.mark.skipif(INNER, reason="this is the outer run that starts the inner one")
 def test_adoption_in_fresh_process(tmp_path):
-    (tmp_path / "adoption_views_settings.py").write_text(SETTINGS_MODULE)
-    env = {
-        **os.environ,
-        "RESTFLOW_ADOPTION_VIEWS": "1",
-        "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT), str(ROOT / "example_project")]),
-    }
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "--ds=adoption_views_settings",
-            str(Path(__file__).relative_to(ROOT)),
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
     # Every inner test ran; only this launcher skipped itself.
-    assert "9 passed, 1 skipped" in result.stdout, result.stdout
+    run_inner_tests(
+        __file__, tmp_path, SETTINGS_MODULE, "RESTFLOW_ADOPTION_VIEWS", 9, skipped=1, timeout=300
+    )
 
 
 inner = pytest.mark.skipif(not INNER, reason="runs only in the fresh process with the defaults")

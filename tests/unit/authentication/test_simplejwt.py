@@ -8,20 +8,15 @@ that app (``test_blacklist_app_in_fresh_process``).
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidToken
 from rest_framework_simplejwt.tokens import AccessToken, SlidingToken
 
 from restflow.authentication.simplejwt import SimpleJWTAuthentication, validation_uses_database
+from tests.support.fresh_process import is_inner, run_inner_tests
 from tests.unit.authentication.conftest import run
 
-INNER = os.environ.get("RESTFLOW_SIMPLEJWT_BLACKLIST") == "1"
-ROOT = Path(__file__).resolve().parents[3]
+INNER = is_inner("RESTFLOW_SIMPLEJWT_BLACKLIST")
 SIGNING_KEY = "simplejwt-test-secret-" + "s" * 48
 MODES = ["sync", "async"]
 
@@ -91,31 +86,7 @@ SIMPLE_JWT = {{
 
 @pytest.mark.skipif(INNER, reason="this is the outer run that starts the inner one")
 def test_blacklist_app_in_fresh_process(tmp_path):
-    (tmp_path / "simplejwt_blacklist_settings.py").write_text(SETTINGS_MODULE)
-    env = {
-        **os.environ,
-        "RESTFLOW_SIMPLEJWT_BLACKLIST": "1",
-        "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT), str(ROOT / "example_project")]),
-    }
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "--ds=simplejwt_blacklist_settings",
-            str(Path(__file__).relative_to(ROOT)),
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    assert "4 passed" in result.stdout, result.stdout[-2000:]
+    run_inner_tests(__file__, tmp_path, SETTINGS_MODULE, "RESTFLOW_SIMPLEJWT_BLACKLIST", 4)
 
 
 @pytest.mark.skipif(not INNER, reason="runs inside test_blacklist_app_in_fresh_process")
