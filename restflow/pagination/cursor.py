@@ -29,7 +29,12 @@ from rest_framework.request import Request
 from rest_framework.utils.urls import replace_query_param
 
 from restflow.pagination import sequences
-from restflow.pagination.pagination import BasePagination, SettingDefault, aslice_items
+from restflow.pagination.pagination import (
+    BasePagination,
+    SettingDefault,
+    aslice_items,
+    document_size_parameter,
+)
 
 __all__ = ["CursorPagination", "OrderingKey"]
 
@@ -129,6 +134,13 @@ class CursorPagination(BasePagination, drf_pagination.CursorPagination):
     )
 
     # --- ordering ---------------------------------------------------------
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        return document_size_parameter(
+            super().get_schema_operation_parameters(view),
+            self.page_size_query_param,
+            self.max_page_size,
+        )
 
     def get_ordering_keys(self, request: Request, queryset: Any, view: Any) -> list[OrderingKey]:
         """Return the ordering columns, ending with the primary key as a tiebreak."""

@@ -11,7 +11,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from restflow.pagination.pagination import BasePagination, SettingDefault, aslice_items
+from restflow.pagination.pagination import (
+    BasePagination,
+    SettingDefault,
+    aslice_items,
+    cut_echo,
+    document_size_parameter,
+)
 
 __all__ = ["FastPageNumberPagination"]
 
@@ -70,7 +76,9 @@ class FastPageNumberPagination(BasePagination):
         return number
 
     def _invalid(self, page_number: Any, message: str) -> str:
-        return str(self.invalid_page_message).format(page_number=page_number, message=message)
+        return str(self.invalid_page_message).format(
+            page_number=cut_echo(page_number), message=message
+        )
 
     def _window(self, request: Request) -> tuple[int, int] | None:
         self.request = request
@@ -164,7 +172,7 @@ class FastPageNumberPagination(BasePagination):
                     "schema": {"type": "integer", "minimum": 1},
                 }
             )
-        return parameters
+        return document_size_parameter(parameters, self.page_size_query_param, self.max_page_size)
 
     def get_html_context(self) -> dict[str, Any]:
         return {"previous_url": self.get_previous_link(), "next_url": self.get_next_link()}

@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 __all__ = [
+    "ECHO_MAX_LENGTH",
     "AsyncPage",
     "AsyncPaginator",
     "BasePagination",
@@ -28,7 +29,46 @@ __all__ = [
     "SettingDefault",
     "acount_items",
     "aslice_items",
+    "cut_echo",
+    "document_size_parameter",
 ]
+
+# Error messages repeat a client's value so the client can see what was
+# rejected; a longer value is cut so a 10 KB parameter is not sent back whole.
+ECHO_MAX_LENGTH = 100
+
+
+def cut_echo(value: Any, limit: int = ECHO_MAX_LENGTH) -> str:
+    """Return ``str(value)``, cut to ``limit`` characters with a trailing ``…`` when longer."""
+    text = str(value)
+    if len(text) <= limit:
+        return text
+    return text[:limit] + "…"
+
+
+def document_size_parameter(
+    parameters: list[dict[str, Any]], name: str | None, maximum: int | None
+) -> list[dict[str, Any]]:
+    """Describe the lenient handling of page-size parameter ``name`` in OpenAPI ``parameters``.
+
+    The paginators do not reject a bad size, as in DRF: a value that is not
+    a whole number of at least 1 falls back to the default and one above
+    ``maximum`` is capped. The schema gets ``minimum: 1`` and, when set,
+    ``maximum``, and the description says what happens outside them.
+    Returns ``parameters``, changed in place.
+    """
+    for parameter in parameters:
+        if name is None or parameter.get("name") != name:
+            continue
+        schema = parameter.setdefault("schema", {"type": "integer"})
+        schema["minimum"] = 1
+        note = "A value that is not a whole number of at least 1 uses the default page size"
+        if maximum:
+            schema["maximum"] = maximum
+            note += f", and a value above {maximum} is capped at {maximum}"
+        description = str(parameter.get("description", "")).strip()
+        parameter["description"] = f"{description} {note}.".strip()
+    return parameters
 
 
 class SettingDefault:
@@ -103,15 +143,47 @@ class PageNumberPagination(BasePagination, drf_pagination.PageNumberPagination):
     """DRF's page-number pagination with a native async path.
 
     Bad input follows DRF. A page that is not a whole number, is below 1, or
-    is past the last page gives a 404 ``not_found`` envelope naming the page.
-    An invalid ``page_size`` falls back to the default, an oversized one to
-    the maximum.
+    is past the last page gives a 404 ``not_found`` envelope naming the page
+    (cut to ``ECHO_MAX_LENGTH`` characters). An invalid ``page_size`` falls
+    back to the default, an oversized one to the maximum, and the OpenAPI
+    parameter says so.
     """
 
     page_size = SettingDefault("PAGE_SIZE")
     invalid_page_message = _(  # type: ignore[assignment]
         "Invalid page {page_number!r}: {message}. Pass a whole number from 1 to the last page."
     )
+
+    def invalid_page(self, page_number: Any, exc: InvalidPage) -> NotFound:
+        """Return the 404 for ``page_number``, echoed up to ``ECHO_MAX_LENGTH`` characters."""
+        return NotFound(
+            self.invalid_page_message.format(page_number=cut_echo(page_number), message=str(exc))
+        )
+
+    def paginate_queryset(
+        self, queryset: Any, request: Request, view: Any = None
+    ) -> list[Any] | None:
+        self.request = request
+        page_size = self.get_page_size(request)
+        if not page_size:
+            return None
+
+        paginator = self.django_paginator_class(queryset, page_size)
+        page_number = self.get_page_number(request, paginator)
+        try:
+            self.page = paginator.page(page_number)
+        except InvalidPage as exc:
+            raise self.invalid_page(page_number, exc) from None
+        if paginator.num_pages > 1 and self.template is not None:
+            self.display_page_controls = True
+        return list(self.page)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        return document_size_parameter(
+            super().get_schema_operation_parameters(view),
+            self.page_size_query_param,
+            self.max_page_size,
+        )
 
     async def apaginate_queryset(
         self, queryset: Any, request: Request, view: Any = None
@@ -126,9 +198,7 @@ class PageNumberPagination(BasePagination, drf_pagination.PageNumberPagination):
         try:
             number = paginator.validate_number(page_number)
         except InvalidPage as exc:
-            raise NotFound(
-                self.invalid_page_message.format(page_number=page_number, message=str(exc))
-            )
+            raise self.invalid_page(page_number, exc) from None
 
         bottom = (number - 1) * page_size
         rows = await aslice_items(queryset, bottom, bottom + page_size)
@@ -144,10 +214,15 @@ class LimitOffsetPagination(BasePagination, drf_pagination.LimitOffsetPagination
     Bad input never errors, as in DRF: an invalid or non-positive ``limit``
     uses the default, an oversized one is capped at ``max_limit``, an invalid
     or negative ``offset`` counts as 0, and an offset past the end returns an
-    empty page.
+    empty page. The OpenAPI ``limit`` parameter says so.
     """
 
     default_limit = SettingDefault("PAGE_SIZE")
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        return document_size_parameter(
+            super().get_schema_operation_parameters(view), self.limit_query_param, self.max_limit
+        )
 
     async def apaginate_queryset(
         self, queryset: Any, request: Request, view: Any = None

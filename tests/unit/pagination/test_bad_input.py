@@ -120,3 +120,15 @@ def test_empty_list_first_page(paginator, flavour):
     assert response.status_code == 200
     assert response.json()["results"] == []
     assert response.json()["next"] is None
+
+
+@pytest.mark.parametrize("paginator", ["page", "fast"])
+@pytest.mark.parametrize("flavour", ["async", "sync"])
+def test_long_page_value_cut_in_message(paginator, flavour, gadgets):
+    value = "x" * 10_000
+    response = Caller("asgi").call("GET", f"/pages/{paginator}-{flavour}/?page={value}")
+    assert response.status_code == 404
+    message = response.json()["error"]["message"]
+    assert f"'{'x' * 100}…'" in message
+    assert "x" * 101 not in message
+    assert len(message) < 300

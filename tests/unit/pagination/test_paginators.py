@@ -13,6 +13,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 
 from restflow import pagination
+from restflow.pagination.pagination import cut_echo
 from restflow.test import AsyncAPIRequestFactory
 from tests.viewsapp.models import Gadget
 
@@ -159,3 +160,55 @@ def test_async_paginator_page_range():
     paginator = pagination.pagination.AsyncPaginator(count=21, per_page=10)
     assert paginator.num_pages == 3
     assert list(paginator.page_range) == [1, 2, 3]
+
+
+@pytest.mark.parametrize(
+    ("paginator_class", "name", "attributes"),
+    [
+        (
+            pagination.PageNumberPagination,
+            "size",
+            {"page_size_query_param": "size", "max_page_size": 50},
+        ),
+        (
+            pagination.FastPageNumberPagination,
+            "size",
+            {"page_size_query_param": "size", "max_page_size": 50},
+        ),
+        (
+            pagination.CursorPagination,
+            "size",
+            {"page_size_query_param": "size", "max_page_size": 50, "ordering": "id"},
+        ),
+        (pagination.LimitOffsetPagination, "limit", {"max_limit": 50}),
+    ],
+)
+def test_size_parameter_schema_states_fallback(paginator_class, name, attributes):
+    paginator = make(paginator_class, page_size=3, **attributes)
+    parameters = {
+        parameter["name"]: parameter
+        for parameter in paginator.get_schema_operation_parameters(None)
+    }
+    size = parameters[name]
+    assert size["schema"]["minimum"] == 1
+    assert size["schema"]["maximum"] == 50
+    assert "uses the default page size" in size["description"]
+    assert "above 50 is capped at 50" in size["description"]
+
+
+def test_size_parameter_schema_without_maximum():
+    paginator = make(pagination.PageNumberPagination, page_size=3, page_size_query_param="size")
+    parameters = {
+        parameter["name"]: parameter
+        for parameter in paginator.get_schema_operation_parameters(None)
+    }
+    assert "maximum" not in parameters["size"]["schema"]
+    assert parameters["size"]["schema"]["minimum"] == 1
+    assert "capped" not in parameters["size"]["description"]
+    assert "maximum" not in parameters["page"]["schema"]
+
+
+def test_cut_echo_limits_length():
+    assert cut_echo("abc") == "abc"
+    assert cut_echo("a" * 100) == "a" * 100
+    assert cut_echo("a" * 101) == "a" * 100 + "…"
