@@ -5,11 +5,27 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from collections.abc import Callable
 
 import pytest
 from django.test import override_settings
 
 from restflow.caching import cache_result
+
+
+def call_at_once(count: int, call: Callable[[], object]) -> None:
+    """Run ``call`` in ``count`` threads released together, and wait for all of them."""
+    barrier = threading.Barrier(count)
+
+    def worker() -> None:
+        barrier.wait()
+        call()
+
+    threads = [threading.Thread(target=worker) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
 
 
 def test_fifty_threads_call_a_slow_function_once():
@@ -24,17 +40,7 @@ def test_fifty_threads_call_a_slow_function_once():
         return value * 2
 
     results = []
-    barrier = threading.Barrier(50)
-
-    def worker():
-        barrier.wait()
-        results.append(slow(21))
-
-    threads = [threading.Thread(target=worker) for _ in range(50)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    call_at_once(50, lambda: results.append(slow(21)))
     assert len(calls) == 1
     assert results == [42] * 50
 
@@ -65,17 +71,7 @@ def test_without_protection_every_thread_computes():
         time.sleep(0.2)
         return value
 
-    barrier = threading.Barrier(5)
-
-    def worker():
-        barrier.wait()
-        slow(1)
-
-    threads = [threading.Thread(target=worker) for _ in range(5)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    call_at_once(5, lambda: slow(1))
     assert len(calls) == 5
 
 
@@ -173,16 +169,6 @@ def test_fifty_threads_once_on_redis():
         return value
 
     slow.invalidate_all()
-    barrier = threading.Barrier(50)
-
-    def worker():
-        barrier.wait()
-        slow(7)
-
-    threads = [threading.Thread(target=worker) for _ in range(50)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    call_at_once(50, lambda: slow(7))
     assert calls == [7]
     slow.invalidate_all()
