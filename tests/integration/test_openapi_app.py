@@ -9,14 +9,12 @@ drf-spectacular cannot resolve the authenticator and warns.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.fresh_process import ROOT, fresh_environment
 
 SETTINGS = """
 from conf.settings import *  # noqa: F403
@@ -69,12 +67,12 @@ print(json.dumps({
 
 def generate(tmp_path, extra_apps):
     settings = f"EXTRA_APPS = {extra_apps!r}\n" + SETTINGS
-    (tmp_path / "openapi_app_settings.py").write_text(settings)
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "openapi_app_settings",
-        "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT), str(ROOT / "example_project")]),
-    }
+    env = fresh_environment(
+        tmp_path,
+        "openapi_app_settings",
+        settings,
+        {"DJANGO_SETTINGS_MODULE": "openapi_app_settings"},
+    )
     result = subprocess.run(
         [sys.executable, "-c", SCRIPT],
         cwd=ROOT,
