@@ -70,7 +70,7 @@ _UNHANDLED_ATTRIBUTE = "_restflow_unhandled_exception"
 # DisallowedHost), BadRequest, MultiPartParserError or PermissionDenied
 # raised below this middleware, carry the ``_has_been_logged`` flag that
 # django.utils.log.log_response sets (Django 5.2 and 6.x). A view's own
-# 400 or 403 response does not, so the flag tells the two apart.
+# 400 or 403 response does not, so the flag distinguishes the two.
 _DJANGO_LOGGED_ATTRIBUTE = "_has_been_logged"
 _DJANGO_ERROR_PAGES = {
     400: (ErrorCode.BAD_REQUEST.value, BAD_REQUEST_MESSAGE),
@@ -122,13 +122,14 @@ def _log_settings_error(exc: SettingsError) -> None:
             return
         _settings_error_log_state[text] = (now, 0)
     problem = exc.problems[0]
+    repeats = f" ({suppressed} more request(s) failed since the last report)" if suppressed else ""
     logger.error(
         "RESTFLOW_SETTINGS is invalid (%s at %s), so every request gets a 500 "
-        "internal_error until it is fixed: %s (%d more request(s) failed since the last report)",
+        "internal_error until it is fixed: %s%s",
         problem.id,
         setting_path(*problem.path) if problem.path else "RESTFLOW_SETTINGS",
         text,
-        suppressed,
+        repeats,
         extra={"status_code": 500},
     )
 

@@ -58,7 +58,7 @@ def build_variant(field: Field, spec: LookupSpec) -> Field:
             min_length=2,
             max_length=2,
             # A blank value (``?price__range=,``) is a list of none, which
-            # the base ListField would answer with "at least one value".
+            # the base ListField would reject with "at least one value".
             error_messages={"min_length": message, "max_length": message, "empty": message},
             **common,
         )

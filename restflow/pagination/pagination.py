@@ -34,7 +34,7 @@ __all__ = [
 ]
 
 # Error messages repeat a client's value so the client can see what was
-# rejected; a longer value is cut so a 10 KB parameter is not sent back whole.
+# rejected. A longer value is cut, so a 10 KB parameter is not sent back whole.
 ECHO_MAX_LENGTH = 100
 
 
@@ -54,7 +54,7 @@ def document_size_parameter(
     The paginators do not reject a bad size, as in DRF: a value that is not
     a whole number of at least 1 falls back to the default and one above
     ``maximum`` is capped. The schema gets ``minimum: 1`` and, when set,
-    ``maximum``, and the description says what happens outside them.
+    ``maximum``, and the description states what happens outside them.
     Returns ``parameters``, changed in place.
     """
     for parameter in parameters:
@@ -146,7 +146,7 @@ class PageNumberPagination(BasePagination, drf_pagination.PageNumberPagination):
     is past the last page gives a 404 ``not_found`` envelope naming the page
     (cut to ``ECHO_MAX_LENGTH`` characters). An invalid ``page_size`` falls
     back to the default, an oversized one to the maximum, and the OpenAPI
-    parameter says so.
+    parameter states this.
     """
 
     page_size = SettingDefault("PAGE_SIZE")
@@ -214,7 +214,7 @@ class LimitOffsetPagination(BasePagination, drf_pagination.LimitOffsetPagination
     Bad input never errors, as in DRF: an invalid or non-positive ``limit``
     uses the default, an oversized one is capped at ``max_limit``, an invalid
     or negative ``offset`` counts as 0, and an offset past the end returns an
-    empty page. The OpenAPI ``limit`` parameter says so.
+    empty page. The OpenAPI ``limit`` parameter states this.
     """
 
     default_limit = SettingDefault("PAGE_SIZE")

@@ -487,6 +487,7 @@ def test_invalid_settings_enveloped(caplog):
         assert key.encode() not in response.content
     records = settings_error_records(caplog)
     assert len(records) == 1
+    assert "more request(s) failed" not in records[0].getMessage()
     assert "restflow.E002" in records[0].getMessage()
     assert key in records[0].getMessage()
 
