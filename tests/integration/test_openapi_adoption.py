@@ -155,15 +155,16 @@ def test_without_restflow_settings():
     from django.test import override_settings
     from drf_spectacular.generators import SchemaGenerator
 
-    from tests.unit.spectacular import adoption_views
-
     settings = {
         "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
         "EXCEPTION_HANDLER": "rest_framework.views.exception_handler",
     }
     with override_settings(REST_FRAMEWORK=settings):
-        # The @api_view function is left out: extend_schema fixed its schema
-        # class when this process imported it, under DRF's default.
+        # extend_schema subclasses DEFAULT_SCHEMA_CLASS when it decorates, so importing
+        # drf_spectacular.views under DRF's default pins SpectacularAPIView to DRF's
+        # AutoSchema in this process, which breaks later schema tests (test_openapi_guide.py).
+        from tests.unit.spectacular import adoption_views
+
         patterns = adoption_views.urlpatterns[:3]
         schema = SchemaGenerator(patterns=patterns).get_schema(public=True)
     products = schema["paths"]["/api/products/"]["get"]
