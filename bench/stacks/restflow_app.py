@@ -8,7 +8,7 @@ from rest_framework.permissions import IsAuthenticated
 
 from bench.stacks.common import ALIASES, FIELDS, PAGE_SIZE, VALUE_FIELDS, aslow_dependency
 from restflow.authentication import JWTAuthentication
-from restflow.caching.cache_response import cache_response
+from restflow.caching.response_cache import cache_response
 from restflow.filters import DecimalField, FilterSet, RestflowFilterBackend
 from restflow.pagination import CursorPagination, FastPageNumberPagination
 from restflow.responses import NDJSONResponse

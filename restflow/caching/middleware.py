@@ -184,7 +184,6 @@ _lock = threading.Lock()
 
 
 def _build(rule: RouteRule) -> _BuiltRule:
-    from restflow.caching.cache_response import CachedResponseWrapper
     from restflow.caching.key_constructor import InlineKeyConstructor
     from restflow.caching.key_fields import (
         HeadersKeyField,
@@ -192,6 +191,7 @@ def _build(rule: RouteRule) -> _BuiltRule:
         RequestIdentityKeyField,
         RequestValueKeyField,
     )
+    from restflow.caching.response_cache import CachedResponseWrapper
     from restflow.caching.rules import InvalidationRule
 
     fields = {
@@ -266,7 +266,7 @@ async def aroute_cache_response(request: Any, get_response: Callable[[Any], Awai
     built = _match(request)
     if built is None:
         return await get_response(request)
-    from restflow.caching.cache_response import _resolve_user
+    from restflow.caching.response_cache import _resolve_user
 
     await _resolve_user(request)
     if _skip_for_identity(built, request):

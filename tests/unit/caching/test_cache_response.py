@@ -243,3 +243,24 @@ def test_cache_if_sees_the_rendered_response():
     for word in ("keep", "keep", "drop", "drop"):
         assert view(factory.get("/flagged/", {"word": word})).status_code == 200
     assert calls == ["keep", "drop", "drop"]
+
+
+def test_decorator_name_survives_submodule_import():
+    # A fresh interpreter, because the name only breaks when the module that
+    # holds the decorator is imported before anything reads the package name.
+    import subprocess
+    import sys
+
+    code = (
+        "import types\n"
+        "from django.conf import settings\n"
+        "settings.configure()\n"
+        "import restflow.caching.response_cache, restflow.caching.middleware\n"
+        "from restflow.caching import cache_response\n"
+        "assert not isinstance(cache_response, types.ModuleType), cache_response\n"
+        "assert cache_response.__name__ == 'cache_response'\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr[-2000:]

@@ -122,7 +122,7 @@ def test_view_kwargs_key_as_text():
 
 
 def test_response_key_uuid_equals_text():
-    from restflow.caching.cache_response import CachedResponseWrapper
+    from restflow.caching.response_cache import CachedResponseWrapper
 
     ident = uuid.uuid4()
 
