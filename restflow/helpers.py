@@ -189,16 +189,18 @@ def resolve_field_from_type(
 
     1. ``nested_predicate(T)`` is true: return ``nested_factory(T, field_kwargs)``.
     2. ``NotRequired[T]``: ``required=False`` unless given, then resolve ``T``.
-    3. ``Annotated[T, ...]``: resolve ``T``; the metadata is ignored here.
+    3. ``Annotated[T, ...]``: resolve ``T``; metadata objects with a
+       ``field_kwargs`` mapping add those kwargs (explicit kwargs win), other
+       metadata is ignored.
     4. ``Literal[a, b]``: ``choice_field_class(choices=((a, a), (b, b)), **field_kwargs)``.
     5. ``T | None``: with ``allow_null_on_optional``, ``allow_null=True`` and
        ``required=False`` unless given; then resolve ``T``. A union of more
        than one non-None type is ambiguous and raises.
     6. ``list[T]`` or bare ``list`` (child ``str``): a nested ``T`` gives
        ``nested_factory(T, {**field_kwargs, "many": True})``; otherwise the
-       child is resolved without the outer kwargs, ``list_field_hook`` may
-       adjust the kwargs, and ``list_field_class(child=..., **field_kwargs)``
-       is returned.
+       child is resolved without the outer kwargs (unless ``child`` is given
+       explicitly), ``list_field_hook`` may adjust the kwargs, and
+       ``list_field_class(child=..., **field_kwargs)`` is returned.
     7. ``type_map[data_type](**field_kwargs)``.
 
     Raise :class:`UnsupportedAnnotationError` (an ``AssertionError``) for
@@ -230,6 +232,13 @@ def resolve_field_from_type(
         return resolve_field_from_type(args[0], **options, **kwargs)
 
     if origin is not None and any(origin is form for form in _ANNOTATED_FORMS):
+        # Metadata that carries field kwargs (the serializers' Field sentinel)
+        # applies here too, so list[Annotated[str, Field(max_length=40)]]
+        # keeps the child's options; explicit kwargs still win.
+        for meta in getattr(data_type, "__metadata__", ()):
+            extra = getattr(meta, "field_kwargs", None)
+            if isinstance(extra, Mapping):
+                kwargs = {**extra, **kwargs}
         return resolve_field_from_type(args[0], **options, **kwargs)
 
     if origin is not None and any(origin is form for form in _LITERAL_FORMS):
@@ -266,10 +275,13 @@ def resolve_field_from_type(
                     "resolve_field_from_type: nested_predicate needs a nested_factory."
                 )
             return nested_factory(child_type, {**kwargs, "many": True})
-        child_options = {**options, "field_name": field_name}
-        child = resolve_field_from_type(child_type, **child_options)
         if list_field_hook is not None:
             list_field_hook(kwargs, field_name, child_type)
+        if "child" in kwargs:
+            # An explicit child (Field(child=CharField(max_length=40))) wins over the annotation's.
+            return list_field_class(**kwargs)
+        child_options = {**options, "field_name": field_name}
+        child = resolve_field_from_type(child_type, **child_options)
         return list_field_class(child=child, **kwargs)
 
     try:

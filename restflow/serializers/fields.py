@@ -121,6 +121,11 @@ class Field:
     def __init__(self, **kwargs: Any) -> None:
         self.kwargs = kwargs
 
+    @property
+    def field_kwargs(self) -> dict[str, Any]:
+        """The kwargs, under the name the resolver reads from ``Annotated`` metadata."""
+        return self.kwargs
+
     def __repr__(self) -> str:
         args = ", ".join(f"{key}={value!r}" for key, value in self.kwargs.items())
         return f"Field({args})"

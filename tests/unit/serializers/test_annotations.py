@@ -302,3 +302,24 @@ def test_hyperlinked_model_serializer_takes_annotations():
 
     assert ProductLink.Meta.fields == ["name", "score"]
     assert isinstance(ProductLink().fields["score"], serializers.FloatField)
+
+
+def test_list_child_keeps_annotated_field_options():
+    class Tagged(Serializer):
+        tags: list[Annotated[str, Field(max_length=4)]]
+
+    child = Tagged().fields["tags"].child
+    assert child.max_length == 4
+    serializer = Tagged(data={"tags": ["ok", "toolong"]})
+    assert not serializer.is_valid()
+    assert "tags" in serializer.errors
+
+
+def test_list_accepts_explicit_child():
+    class Tagged(Serializer):
+        tags: list[str] = Field(child=serializers.CharField(max_length=3))
+
+    field = Tagged().fields["tags"]
+    assert field.child.max_length == 3
+    assert not Tagged(data={"tags": ["long"]}).is_valid()
+    assert Tagged(data={"tags": ["abc"]}).is_valid()
