@@ -46,6 +46,8 @@ def api_headers(api_server: services.ServerProcess) -> dict[str, str]:
 
 # Reads and the token obtain view: writes would change the rows other
 # examples read, and the SSE price feed never ends, so neither is generated.
+# NOTE: decimal filters are `format: decimal` strings without a pattern, so
+# most generated values for them are rejected with 400 before filtering runs.
 OPERATIONS = [
     ("GET", "/api/brands/"),
     ("GET", "/api/categories/"),
@@ -66,6 +68,7 @@ def api_schema(api_server: services.ServerProcess) -> schemathesis.BaseSchema:
 @pytest.mark.parametrize(("method", "path"), OPERATIONS)
 def test_example_api_matches_its_schema(api_schema, api_headers, method, path):
     operation = api_schema[path][method]
+    statuses: list[int] = []
 
     @given(case=operation.as_strategy())
     @settings(
@@ -77,12 +80,18 @@ def test_example_api_matches_its_schema(api_schema, api_headers, method, path):
     )
     def run(case: schemathesis.Case) -> None:
         response = case.call(headers=api_headers, timeout=10)
+        statuses.append(response.status_code)
         case.validate_response(response, checks=CHECKS)
 
     run()
 
+    print(method, path, sorted(statuses))
+    # Each generated case reached the server and got a response.
+    assert statuses
+    assert all(status < 500 for status in statuses)
 
-def test_schema_run_leaves_out_only_writes_and_the_feed(api_schema):
+
+def test_schema_run_skips_writes_and_feed(api_schema):
     every = {
         (method.upper(), path)
         for path, item in api_schema.raw_schema["paths"].items()
@@ -97,8 +106,8 @@ def test_schema_run_leaves_out_only_writes_and_the_feed(api_schema):
     )
 
 
-def test_schemathesis_reports_a_mismatch(api_server):
-    # The checks must be able to fail: a 200 answer whose body breaks the
+def test_conformance_check_catches_mismatch(api_server):
+    # The checks must be able to fail: a 200 response whose body breaks the
     # documented product shape is a conformance failure, not a pass.
     loaded = from_url(f"{api_server.base_url}/api/schema/?format=json")
     operation = loaded["/api/products/{id}/"]["GET"]

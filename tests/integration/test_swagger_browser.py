@@ -72,7 +72,7 @@ def demo_server(tmp_path: Path) -> Iterator[services.ServerProcess]:
         yield server
 
 
-def test_swagger_ui_runs_filtered_list_with_token(browser, demo_server, tmp_path):
+def test_swagger_ui_filtered_list_call(browser, demo_server, tmp_path):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ready
     from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -82,7 +82,7 @@ def test_swagger_ui_runs_filtered_list_with_token(browser, demo_server, tmp_path
 
     browser.get(f"{demo_server.base_url}/api/docs/")
     wait.until(ready.element_to_be_clickable((By.CSS_SELECTOR, "button.btn.authorize"))).click()
-    # The dialog has one form per security scheme; the bearer one is jwtAuth.
+    # The dialog has one form per security scheme, and the bearer one is jwtAuth.
     jwt_form = wait.until(
         ready.visibility_of_element_located(
             (
