@@ -7,8 +7,9 @@
 Keys: ``path`` (regex matched with ``re.search`` against ``request.path``,
 required), ``name`` (defaults to the path), ``methods`` (subset of
 ``["GET", "HEAD"]``), ``ttl`` (seconds or ``None``, default 60), ``vary``
-(extra request headers), ``per_user`` (default ``True``; ``False`` serves
-only anonymous requests from the cache), ``invalidates_on`` (model labels;
+(extra request headers), ``per_user`` (default ``False``: only anonymous
+requests are served from the cache; ``True`` gives each credential its own
+entries), ``invalidates_on`` (model labels;
 any save, create or delete wipes the rule's entries), ``cache_alias`` and
 ``set_cache_headers`` (default ``True``). The safety rules of
 ``@cache_response`` apply.
@@ -151,7 +152,9 @@ def _parse_rule(index: int, raw: Any) -> RouteRule:
         methods=frozenset(str(m).upper() for m in methods),
         ttl=ttl,
         vary=tuple(vary),
-        per_user=raw.get("per_user", True),
+        # Off by default: a hit is served before authentication runs, so a
+        # per-credential entry keeps answering a revoked token until it expires.
+        per_user=raw.get("per_user", False),
         invalidates_on=tuple(labels),
         cache_alias=alias,
         set_cache_headers=raw.get("set_cache_headers", True),

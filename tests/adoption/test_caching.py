@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 CACHE_RULES = [
     {"path": r"^/api/categories/$", "ttl": 300, "invalidates_on": ["catalog.Category"]},
     {"path": r"^/api/products/\d+/$", "ttl": 300, "invalidates_on": ["catalog.Product"]},
-    {"path": r"^/api/me/$", "ttl": 300},
+    {"path": r"^/api/me/$", "ttl": 300, "per_user": True},
 ]
 
 pytestmark = pytest.mark.django_db(transaction=True)

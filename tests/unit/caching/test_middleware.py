@@ -59,14 +59,27 @@ def test_saving_and_creating_the_model_invalidate_the_route(make_product):
     assert len(created.json()) == 2
 
 
-@pytest.mark.usefixtures("route_rules")
 def test_callers_with_different_credentials_get_separate_entries(make_product):
     make_product()
-    Client(HTTP_AUTHORIZATION="Token one").get("/api/route-products/")
-    second = Client(HTTP_AUTHORIZATION="Token two").get("/api/route-products/")
-    again = Client(HTTP_AUTHORIZATION="Token one").get("/api/route-products/")
+    rules = [{**RULES[0], "per_user": True}]
+    with override_settings(
+        ROOT_URLCONF="tests.cacheapp.urls", RESTFLOW_SETTINGS={"MIDDLEWARE": {"CACHE_RULES": rules}}
+    ):
+        Client(HTTP_AUTHORIZATION="Token one").get("/api/route-products/")
+        second = Client(HTTP_AUTHORIZATION="Token two").get("/api/route-products/")
+        again = Client(HTTP_AUTHORIZATION="Token one").get("/api/route-products/")
     assert second["X-Cache-Status"] == "MISS"
     assert again["X-Cache-Status"] == "HIT"
+
+
+@pytest.mark.usefixtures("route_rules")
+def test_credentialed_requests_bypass_route_cache_by_default(make_product):
+    make_product()
+    first = Client(HTTP_AUTHORIZATION="Token one").get("/api/route-products/")
+    again = Client(HTTP_AUTHORIZATION="Token one").get("/api/route-products/")
+    assert "X-Cache-Status" not in first
+    assert "X-Cache-Status" not in again
+    assert CALLS["route-products"] == 2
 
 
 def test_per_user_false_serves_only_anonymous_requests_from_cache(make_product):
