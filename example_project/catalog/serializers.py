@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import secrets
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.utils import timezone
 from django.utils.text import slugify
-from rest_framework import serializers
 
 from catalog.models import Brand, Category, Product, Review
 from restflow.serializers import Field, ModelSerializer, Serializer
@@ -59,6 +58,7 @@ class ProductListSerializer(ModelSerializer):
 
     category_name: str = Field(source="category.name", read_only=True)
     brand_name: str = Field(source="brand.name", read_only=True)
+    tags: list[str] = Field(read_only=True)
     # Attached to each page by the list action's PostFetch, not by a join.
     top_reviews: list[ReviewSummarySerializer] = Field(read_only=True)
 
@@ -91,11 +91,8 @@ class PriceChangeSerializer(Serializer):
 class ProductSerializer(ModelSerializer):
     """A product as clients write it. The server sets the slug, stock flag, rating and dates."""
 
-    # A declared DRF field mixes with annotations. Here it bounds each tag's length,
-    # which list[Annotated[str, Field(max_length=40)]] does not pass to the child yet.
-    tags = serializers.ListField(
-        child=serializers.CharField(max_length=40), required=False, max_length=20
-    )
+    # Field() inside Annotated bounds each tag; the outer Field() bounds the list.
+    tags: list[Annotated[str, Field(max_length=40)]] = Field(required=False, max_length=20)
     category_name: str = Field(source="category.name", read_only=True)
     brand_name: str = Field(source="brand.name", read_only=True)
 
