@@ -160,6 +160,17 @@ def _failing() -> None:
     raise ConnectionError("the cache did not respond")
 
 
+class ManualQueue(RetryQueue):
+    """A queue without its retry thread, so a test decides when items are retried.
+
+    The thread would otherwise drain a successful wipe between ``add`` and
+    the test's assertions on what is waiting.
+    """
+
+    def _ensure_thread(self) -> None:
+        return None
+
+
 def test_full_queue_wipes_functions():
     @cache_result(CategoryKey, ttl=300)
     def name(category_id):
@@ -173,7 +184,7 @@ def test_full_queue_wipes_functions():
         name(category_id)
     other(1)
     scope = name.build_scope((), {}).prefix
-    queue = RetryQueue()
+    queue = ManualQueue()
     queue.max_pending = 2
     for category_id in range(3):
         queue.add(("test", category_id), _failing, "a test item", backend=name.backend, scope=scope)
@@ -200,7 +211,7 @@ def test_overfull_queue_wipes_the_cache(caplog):
     untouched = build(3)
     assert len({wrapper.build_scope((), {}).prefix for wrapper in queued}) == 3
 
-    queue = RetryQueue()
+    queue = ManualQueue()
     queue.max_pending = 2
     for number, wrapper in enumerate(queued):
         scope = wrapper.build_scope((), {}).prefix
