@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 import sys
 import types
 from pathlib import Path
 
+import drf_spectacular.views
 import pytest
 from django.test import override_settings
 from drf_spectacular.drainage import GENERATOR_STATS
@@ -31,6 +33,13 @@ def samples():
 def guide():
     """Execute every sample in order, in one namespace, under the guide's REST_FRAMEWORK."""
     blocks = samples()
+    # drf-spectacular's own views bind their schema class when their module is
+    # imported; an earlier test that imported it under DRF's default schema
+    # class would leave them unusable by RestflowAutoSchema, so bind them again.
+    with override_settings(
+        REST_FRAMEWORK={"DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema"}
+    ):
+        importlib.reload(drf_spectacular.views)
     namespace = {"__name__": "openapi_guide"}
     exec(compile(blocks[0], f"{GUIDE}:settings", "exec"), namespace)
     with override_settings(REST_FRAMEWORK=namespace["REST_FRAMEWORK"]):
