@@ -1,7 +1,7 @@
 """``RestflowMiddleware``: request ids and the error envelope for errors raised outside DRF.
 
 Put it first in ``MIDDLEWARE`` so that its request id covers every other
-middleware and it sees the final response of every request. It runs
+middleware and it receives the final response of every request. It runs
 natively under WSGI and ASGI: Django gives it a coroutine ``get_response``
 under ASGI and it awaits it with no thread hop. Each step is switched in
 ``RESTFLOW_SETTINGS["MIDDLEWARE"]`` and read per request.

@@ -153,7 +153,7 @@ def _parse_rule(index: int, raw: Any) -> RouteRule:
         ttl=ttl,
         vary=tuple(vary),
         # Off by default: a hit is served before authentication runs, so a
-        # per-credential entry keeps answering a revoked token until it expires.
+        # per-credential entry keeps serving a revoked token until it expires.
         per_user=raw.get("per_user", False),
         invalidates_on=tuple(labels),
         cache_alias=alias,

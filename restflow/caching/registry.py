@@ -155,7 +155,7 @@ class CacheRegistry:
 
     def _apps_ready_without_caching_app(self) -> bool:
         # Without the app nothing calls auto_discover(), so queued rules would
-        # never connect. Connect them as they come, and say once why late.
+        # never connect. Connect them as they come, and log once why they connect late.
         from django.apps import apps
 
         if not apps.ready or apps.is_installed("restflow.caching"):

@@ -189,7 +189,7 @@ class CachedWrapper:
         return _BoundCachedWrapper(self, instance)
 
     def _bind_async(self, instance: Any) -> Any:
-        # A real ``async def`` function, so that every coroutine check sees it
+        # A real ``async def`` function, so that every coroutine check detects it
         # (inspect.iscoroutinefunction ignores asgiref's marker on Python 3.10).
         async def bound(*args: Any, **kwargs: Any) -> Any:
             return await self._acall((instance, *args), kwargs)

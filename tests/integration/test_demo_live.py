@@ -356,7 +356,11 @@ def readme_get_requests() -> list[tuple[str, int]]:
         command, _, comment = line.partition("#")
         if not re.match(r"\$ curl -si? ", command) or " -X " in command:
             continue
-        status = 404 if "404" in comment else 400 if "400" in comment else 200
+        status = 200
+        if "404" in comment:
+            status = 404
+        elif "400" in comment:
+            status = 400
         for url in re.findall(r'"?\$B(/[^"\s]*)"?', command):
             requests.append((url, status))
     return requests
