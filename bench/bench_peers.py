@@ -942,6 +942,28 @@ def scenarios_fields() -> list[str]:
     return FIELDS
 
 
+def print_only(all_cases: list[Case], only: str, requests: int) -> int:
+    """Count the cases that ``only`` selects and print them, for before/after comparisons."""
+    wanted_scenarios, _, wanted_stacks = only.partition(":")
+    chosen = [
+        case
+        for case in all_cases
+        if case.scenario in wanted_scenarios.split(",")
+        and (not wanted_stacks or case.stack.split("-")[0] in wanted_stacks.split(","))
+    ]
+    if not chosen:
+        print(f"peers: no case matches {only!r}", file=sys.stderr)
+        return 2
+    counts = measure_instructions(chosen, requests)
+    # Scenario 3 has one floor (constant bytes) for variants of other names.
+    floors = {key.split("|")[0]: value for key, value in counts.items() if key.endswith("|floor")}
+    for case in chosen:
+        floor = counts.get(f"{case.scenario}|{case.variant}|floor", floors.get(case.scenario))
+        ratio = f"{counts[case.key] / floor:.2f}x" if floor else "-"
+        print(f"{case.key:<50} {counts[case.key]:>14,.0f}  {ratio}")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="2 requests per case, 1 s loads")
@@ -949,6 +971,14 @@ def main() -> int:
     parser.add_argument("--skip-callgrind", action="store_true", help="only run the load tests")
     parser.add_argument(
         "--drop", action="store_true", help="drop the two benchmark databases and exit"
+    )
+    parser.add_argument(
+        "--only",
+        metavar="SCENARIOS:STACKS",
+        help=(
+            "count instructions for some cases only and print them, e.g. '1,3:floor,restflow';"
+            " writes no section"
+        ),
     )
     options = parser.parse_args()
     setup_django()
@@ -962,6 +992,8 @@ def main() -> int:
     tokens = make_tokens()
     all_cases = scenarios.cases(tokens)
     requests = 2 if options.quick else CALLGRIND_REQUESTS
+    if options.only:
+        return print_only(all_cases, options.only, requests)
     instr: dict[str, float] = {}
     if options.skip_callgrind:
         pass
