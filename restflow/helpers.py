@@ -21,6 +21,8 @@ __all__ = [
     "Email",
     "IPAddress",
     "UnsupportedAnnotationError",
+    "acache_call",
+    "cache_is_in_process",
     "getattr_multi_source",
     "maybe_await",
     "require_sync",
@@ -99,6 +101,48 @@ async def maybe_await(value: Awaitable[T] | T) -> T:
     if inspect.isawaitable(value):
         return await value
     return value
+
+
+def cache_is_in_process(cache: Any) -> bool:
+    """Return whether ``cache`` keeps its entries in this process and has no async code of its own.
+
+    Django's local-memory and dummy caches do no I/O, but their ``a*``
+    methods run the sync method in a worker thread. For them that thread
+    hop costs far more than the call itself, so restflow calls the sync
+    method on the event loop instead. A subclass that defines its own
+    async methods keeps them.
+    """
+    from django.core.cache.backends.base import BaseCache
+    from django.core.cache.backends.dummy import DummyCache
+    from django.core.cache.backends.locmem import LocMemCache
+    from django.utils.connection import ConnectionProxy
+
+    if isinstance(cache, ConnectionProxy):
+        # ``django.core.cache.cache`` is a proxy to the default alias.
+        cache = cache._connections[cache._alias]
+    kind = type(cache)
+    cached = _IN_PROCESS_KINDS.get(kind)
+    if cached is None:
+        cached = issubclass(kind, (LocMemCache, DummyCache)) and all(
+            getattr(kind, name) is getattr(BaseCache, name)
+            for name in ("aget", "aget_many", "aset", "aadd", "adelete", "aset_many")
+        )
+        _IN_PROCESS_KINDS[kind] = cached
+    return cached
+
+
+_IN_PROCESS_KINDS: dict[type, bool] = {}
+
+
+async def acache_call(cache: Any, method: str, *args: Any, **kwargs: Any) -> Any:
+    """Call the cache method ``method`` (``"get"``, ``"get_many"``, ...) from async code.
+
+    In-process caches (see :func:`cache_is_in_process`) run the sync method
+    directly; every other cache runs its ``a``-prefixed twin.
+    """
+    if cache_is_in_process(cache):
+        return getattr(cache, method)(*args, **kwargs)
+    return await getattr(cache, "a" + method)(*args, **kwargs)
 
 
 def _close_awaitable(value: Any) -> None:

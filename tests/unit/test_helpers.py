@@ -267,3 +267,58 @@ def test_type_name_forms():
     assert helpers.type_name(datetime.date) == "datetime.date"
     assert helpers.type_name(Email) == "Email (NewType of str)"
     assert helpers.type_name(list[int]) == "list[int]"
+
+
+class TestInProcessCacheCalls:
+    """``acache_call`` skips the worker-thread hop only for caches that do no I/O."""
+
+    def test_local_memory_cache_and_its_proxy_count_as_in_process(self):
+        from django.core.cache import cache, caches
+
+        assert helpers.cache_is_in_process(caches["default"])
+        assert helpers.cache_is_in_process(cache)
+
+    def test_a_cache_over_the_network_does_not(self):
+        from django.core.cache.backends.redis import RedisCache
+
+        remote = RedisCache("redis://127.0.0.1:1/0", {})
+        assert not helpers.cache_is_in_process(remote)
+
+    def test_a_subclass_with_its_own_async_methods_keeps_them(self):
+        from django.core.cache.backends.locmem import LocMemCache
+
+        class Native(LocMemCache):
+            async def aget(self, key, default=None, version=None):
+                return "from aget"
+
+        assert not helpers.cache_is_in_process(Native("native-async", {}))
+
+    def test_calls_run_on_the_event_loop_thread_for_local_memory(self):
+        import threading
+
+        from django.core.cache.backends.locmem import LocMemCache
+
+        threads: list[str] = []
+
+        class Recording(LocMemCache):
+            def get(self, key, default=None, version=None):
+                threads.append(threading.current_thread().name)
+                return super().get(key, default, version)
+
+        local = Recording("recording-thread", {})
+
+        async def scenario():
+            await helpers.acache_call(local, "set", "k", 41)
+            return await helpers.acache_call(local, "get", "k")
+
+        assert asyncio.run(scenario()) == 41
+        assert threads == [threading.current_thread().name]
+
+    def test_other_caches_run_their_async_twin(self):
+        from django.core.cache.backends.locmem import LocMemCache
+
+        class Native(LocMemCache):
+            async def aget(self, key, default=None, version=None):
+                return "from aget"
+
+        assert asyncio.run(helpers.acache_call(Native("twin", {}), "get", "k")) == "from aget"
