@@ -126,7 +126,17 @@ test-faults: $(STAMP)
 	eval "$$(bash conf/services.sh env)"; \
 		$(BIN)/pytest -m faults tests/faults --junitxml=$(REPORTS)/faults.xml
 
+# The load figures need wrk and the instruction counts valgrind; as root on
+# Debian they are installed when missing, elsewhere the run says what it skips.
 bench: $(STAMP) $(BENCH_STAMP)
+	@if ! command -v wrk >/dev/null || ! command -v valgrind >/dev/null; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			export DEBIAN_FRONTEND=noninteractive; \
+			apt-get install -y wrk valgrind || { apt-get update && apt-get install -y wrk valgrind; }; \
+		else \
+			echo "make bench: wrk or valgrind is missing (Debian packages wrk, valgrind)" >&2; \
+		fi; \
+	fi
 	eval "$$(bash conf/services.sh env)"; $(PY) -m bench
 
 clean:
