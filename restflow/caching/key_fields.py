@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import inspect
 import threading
+import types
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -34,11 +35,40 @@ __all__ = [
 _RECEIVER_PARAMETERS = frozenset({"self", "cls"})
 
 
+# Signatures of plain functions, looked up on every keyed call. Bound
+# methods are not kept: each access makes a new one, holding its instance.
+_signatures: dict[Any, inspect.Signature | None] = {}
+_parameter_names: dict[Any, tuple[str, ...]] = {}
+_MAX_REMEMBERED_SIGNATURES = 4096
+
+
 def _signature(func: Callable[..., Any]) -> inspect.Signature | None:
+    remember = type(func) is types.FunctionType
+    if remember:
+        try:
+            return _signatures[func]
+        except KeyError:
+            pass
     try:
-        return inspect.signature(func)
+        signature: inspect.Signature | None = inspect.signature(func)
     except (TypeError, ValueError):
-        return None
+        signature = None
+    if remember and len(_signatures) < _MAX_REMEMBERED_SIGNATURES:
+        _signatures[func] = signature
+    return signature
+
+
+def _names(func: Callable[..., Any]) -> tuple[str, ...] | None:
+    remember = type(func) is types.FunctionType
+    names = _parameter_names.get(func) if remember else None
+    if names is None:
+        signature = _signature(func)
+        if signature is None:
+            return None
+        names = tuple(signature.parameters)
+        if remember and len(_parameter_names) < _MAX_REMEMBERED_SIGNATURES:
+            _parameter_names[func] = names
+    return names
 
 
 def bind_call(
@@ -109,13 +139,11 @@ def extract_request_object(
     kwargs = kwargs or {}
     request = kwargs.get(request_arg)
     if request is None:
-        signature = _signature(func)
-        if signature is not None:
-            names = list(signature.parameters)
-            if request_arg in names:
-                index = names.index(request_arg)
-                if index < len(args):
-                    request = args[index]
+        names = _names(func)
+        if names is not None and request_arg in names:
+            index = names.index(request_arg)
+            if index < len(args):
+                request = args[index]
     if request is None and view_self_request_fallback and args:
         request = getattr(args[0], "request", None)
     if (

@@ -27,8 +27,9 @@ from restflow.caching.response_store import (
     response_vary_headers,
     serialize_response,
 )
+from restflow.caching.retry import retry_queue
 from restflow.caching.wrapper import CachedWrapper, build_metadata, set_response_cache_header
-from restflow.helpers import maybe_await, require_sync
+from restflow.helpers import acache_call, maybe_await, require_sync
 
 __all__ = [
     "CachedResponseWrapper",
@@ -43,6 +44,11 @@ logger = logging.getLogger("restflow.caching")
 
 # Headers every response key varies on; a response's own Vary adds more.
 DEFAULT_VARY_HEADERS = ("Accept", "Accept-Language")
+# Stands where other keys carry their generation token: a response entry and
+# its Vary record keep the token they were written under in their value, so
+# a hit reads the entry together with the current numbers in one get_many.
+RESPONSE_GENERATION_SLOT = "R"
+ENTRY_TOKEN_KEY = "generation"
 
 
 class ResponseCacheKeyConstructor(KeyConstructor):
@@ -111,6 +117,8 @@ class CachedResponseWrapper(CachedWrapper):
 
     def __init__(self, *args: Any, set_cache_headers: bool = False, **kwargs: Any) -> None:
         self.set_cache_headers = set_cache_headers
+        # The Vary headers of the last response stored or found (see _lookup_keys).
+        self._vary_guess: list[str] = []
         super().__init__(*args, **kwargs)
 
     # --- keys with Vary ----------------------------------------------------------------
@@ -123,8 +131,38 @@ class CachedResponseWrapper(CachedWrapper):
             return key
         return replace(key, suffix=f"{key.suffix},~h={_vary_values(request, vary)}")
 
-    def _stored_vary(self, found: Any) -> list[str]:
-        return list(found) if isinstance(found, (list, tuple)) else []
+    def _stored_vary(self, found: Any, token: str) -> list[str]:
+        # A Vary record written under other generations may name headers the
+        # current responses do not vary on; only the data entry's own token
+        # decides a hit, so an outdated record just means "no extra headers".
+        if isinstance(found, dict) and found.get(ENTRY_TOKEN_KEY) == token:
+            names = found.get("vary")
+            if isinstance(names, list):
+                return names
+        return []
+
+    def _raw_keys(
+        self, backend: Any, key: CacheKey, request: Any, vary: Sequence[str]
+    ) -> tuple[str, str]:
+        """Return the stored keys of ``key``'s Vary record and of its entry for ``vary``."""
+        return (
+            backend._finish_key(self._vary_key(key), RESPONSE_GENERATION_SLOT),
+            backend._finish_key(self._data_key(key, request, vary), RESPONSE_GENERATION_SLOT),
+        )
+
+    def _lookup_keys(self, backend: Any, key: CacheKey, request: Any) -> tuple[list[str], str, str]:
+        # The entry key is built with the Vary headers this wrapper saw last,
+        # so that one get_many returns the generation numbers, the Vary record
+        # and, nearly always, the entry itself.
+        vary_raw, data_raw = self._raw_keys(backend, key, request, self._vary_guess)
+        return [*backend._generation_keys(key), vary_raw, data_raw], vary_raw, data_raw
+
+    def _payload_with_token(
+        self, stored: Any, metadata: Mapping[str, Any], token: str
+    ) -> dict[str, Any]:
+        payload = self._payload(stored, metadata)
+        payload[ENTRY_TOKEN_KEY] = token
+        return payload
 
     # --- storing ------------------------------------------------------------------------------
 
@@ -149,12 +187,38 @@ class CachedResponseWrapper(CachedWrapper):
             set_response_cache_header(response, metadata)
         return response
 
-    def _hit(self, payload: Any) -> Any:
+    def _hit(self, payload: Any, token: str) -> Any:
+        # The entry's key carries no generation: the token it was written
+        # under must equal the current one, or a wipe, retirement or
+        # invalidation happened since and the entry is never served.
+        if not isinstance(payload, dict) or payload.get(ENTRY_TOKEN_KEY) != token:
+            return None
         unpacked = self._unpack(payload)
         if unpacked is None:
             return None
         stored, metadata = unpacked
         return self._finish(rebuild_http_response(stored), metadata)
+
+    def _store_plan(
+        self, backend: Any, key: CacheKey, request: Any, response: Any, vary: list[str], token: str
+    ) -> tuple[list[tuple[str, Any, float | None]], dict[str, Any]]:
+        """Return the writes that store ``response`` and the metadata it is stored with."""
+        new_vary, stored = self._entries(response)
+        metadata = build_metadata(self.ttl, CacheStatus.MISS)
+        vary_raw, data_raw = self._raw_keys(backend, key, request, new_vary)
+        writes: list[tuple[str, Any, float | None]] = []
+        if new_vary != vary:
+            record = {ENTRY_TOKEN_KEY: token, "vary": new_vary}
+            writes.append((vary_raw, record, self._physical_timeout(self.ttl)))
+            self._vary_guess = new_vary
+        writes.append(
+            (
+                data_raw,
+                self._payload_with_token(stored, metadata, token),
+                self._physical_timeout(self.ttl),
+            )
+        )
+        return writes, metadata
 
     # --- the sync path ---------------------------------------------------------------------------
 
@@ -164,37 +228,42 @@ class CachedResponseWrapper(CachedWrapper):
         kwargs: Mapping[str, Any],
         request: Any,
         compute: Callable[[], Any],
+        key: CacheKey | None = None,
     ) -> Any:
         """Return the cached response for this call, or compute, store and return it."""
         if request is None or getattr(request, "method", None) not in CACHEABLE_METHODS:
             return compute()
 
-        key = self.build_key(args, kwargs)
+        if key is None:
+            key = self.build_key(args, kwargs)
         backend = self.backend
         try:
-            token = backend.generation_token(key)
-            vary = self._stored_vary(backend.get(backend._finish_key(self._vary_key(key), token)))
-            data_raw = backend._finish_key(self._data_key(key, request, vary), token)
-            payload = backend.get(data_raw)
+            retry_queue.check()
+            keys, vary_raw, data_raw = self._lookup_keys(backend, key, request)
+            found = backend.cache.get_many(keys)
+            token = backend.token_from(key, found)
+            if token is None:
+                token = backend._token(key)
+            vary = self._stored_vary(found.get(vary_raw), token)
+            if vary == self._vary_guess:
+                payload = found.get(data_raw, CACHE_MISSING)
+            else:
+                self._vary_guess = vary
+                payload = backend.get(self._raw_keys(backend, key, request, vary)[1])
         except Exception as exc:
             report_cache_error(backend.alias, "read", exc)
             return compute()
-        if payload is not CACHE_MISSING:
-            hit = self._hit(payload)
-            if hit is not None:
-                return hit
+        hit = self._hit(payload, token)
+        if hit is not None:
+            return hit
 
         response = compute()
         if not self._accepts(response, request) or not self._should_store(response):
             return response
-
-        new_vary, stored = self._entries(response)
-        metadata = build_metadata(self.ttl, CacheStatus.MISS)
         try:
-            if new_vary != vary:
-                backend.set(backend._finish_key(self._vary_key(key), token), new_vary, self.ttl)
-                data_raw = backend._finish_key(self._data_key(key, request, new_vary), token)
-            backend.set(data_raw, self._payload(stored, metadata), self._physical_timeout(self.ttl))
+            writes, metadata = self._store_plan(backend, key, request, response, vary, token)
+            for raw, value, timeout in writes:
+                backend.set(raw, value, timeout)
         except Exception as exc:
             report_cache_error(backend.alias, "write", exc)
             return response
@@ -234,44 +303,45 @@ class CachedResponseWrapper(CachedWrapper):
         kwargs: Mapping[str, Any],
         request: Any,
         compute: Callable[[], Awaitable[Any]],
+        key: CacheKey | None = None,
     ) -> Any:
         """Async twin of :meth:`respond`."""
         if request is None or getattr(request, "method", None) not in CACHEABLE_METHODS:
             return await compute()
 
-        await _resolve_user(request)
-        key = self.build_key(args, kwargs)
+        if key is None:
+            await _resolve_user(request)
+            key = self.build_key(args, kwargs)
         backend = self.backend
+        cache = backend.cache
         try:
-            token = await backend.ageneration_token(key)
-            vary = self._stored_vary(
-                await backend.aget(backend._finish_key(self._vary_key(key), token))
-            )
-            data_raw = backend._finish_key(self._data_key(key, request, vary), token)
-            payload = await backend.aget(data_raw)
+            retry_queue.check(run=False)
+            keys, vary_raw, data_raw = self._lookup_keys(backend, key, request)
+            found = await acache_call(cache, "get_many", keys)
+            token = backend.token_from(key, found)
+            if token is None:
+                token = await backend.ageneration_token(key)
+            vary = self._stored_vary(found.get(vary_raw), token)
+            if vary == self._vary_guess:
+                payload = found.get(data_raw, CACHE_MISSING)
+            else:
+                self._vary_guess = vary
+                data_raw = self._raw_keys(backend, key, request, vary)[1]
+                payload = await acache_call(cache, "get", data_raw, CACHE_MISSING)
         except Exception as exc:
             report_cache_error(backend.alias, "read", exc)
             return await compute()
-        if payload is not CACHE_MISSING:
-            hit = self._hit(payload)
-            if hit is not None:
-                return hit
+        hit = self._hit(payload, token)
+        if hit is not None:
+            return hit
 
         response = await compute()
         if not self._accepts(response, request) or not await self._ashould_store(response):
             return response
-
-        new_vary, stored = self._entries(response)
-        metadata = build_metadata(self.ttl, CacheStatus.MISS)
         try:
-            if new_vary != vary:
-                await backend.aset(
-                    backend._finish_key(self._vary_key(key), token), new_vary, self.ttl
-                )
-                data_raw = backend._finish_key(self._data_key(key, request, new_vary), token)
-            await backend.aset(
-                data_raw, self._payload(stored, metadata), self._physical_timeout(self.ttl)
-            )
+            writes, metadata = self._store_plan(backend, key, request, response, vary, token)
+            for raw, value, timeout in writes:
+                await acache_call(cache, "set", raw, value, timeout=timeout)
         except Exception as exc:
             report_cache_error(backend.alias, "write", exc)
             return response

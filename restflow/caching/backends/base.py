@@ -9,6 +9,7 @@ computed before it is stored under a key that is no longer read.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import secrets
@@ -33,6 +34,7 @@ GENERATION_TIMEOUT = 30 * 24 * 3600
 LOCK_ROOT = "rfl"
 
 
+@functools.lru_cache(maxsize=4096)
 def generation_key(scope: str) -> str:
     """Return the cache key that stores the generation number of ``scope``."""
     return f"{GENERATION_ROOT}:{hashlib.sha256(scope.encode('utf-8')).hexdigest()[:40]}"
@@ -117,6 +119,20 @@ class BaseCacheBackend:
         """
         retry_queue.check()
         return self._token(key)
+
+    def token_from(self, key: CacheKey, found: Mapping[str, Any]) -> str | None:
+        """Return ``key``'s generation token from numbers read with :meth:`_generation_keys`.
+
+        Returns ``None`` when a scope has no number yet: only
+        :meth:`generation_token` may create one, so the caller asks it then.
+        """
+        tokens = []
+        for scope in key.scopes:
+            value = found.get(generation_key(scope))
+            if not isinstance(value, str):
+                return None
+            tokens.append(value)
+        return _combine(tokens + self._entry_generation(key, found))
 
     def _token(self, key: CacheKey) -> str:
         found = self.cache.get_many(self._generation_keys(key))
