@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 import operator as operators
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
@@ -18,6 +18,7 @@ from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.fields import SkipField, get_error_detail
 from rest_framework.settings import api_settings
 
+from restflow.filters.compiled import get_plan
 from restflow.filters.fields import Field
 from restflow.filters.groups import parse_or_groups
 from restflow.filters.metaclass import FilterMetaClass
@@ -164,18 +165,23 @@ class FilterSet(serializers.Serializer, metaclass=FilterMetaClass):
         return bool(name) and name in self.initial_data
 
     def _split(
-        self, values: dict[str, Any], ignore: Iterable[str] | None
+        self,
+        values: dict[str, Any],
+        ignore: Iterable[str] | None,
+        fields: Mapping[str, Any] | None = None,
     ) -> tuple[list[tuple[Field, Any]], Any]:
-        skip = set(ignore or ())
+        source: Mapping[str, Any] = self.fields if fields is None else fields
+        skip = set(ignore) if ignore else ()
         filters: list[tuple[Field, Any]] = []
         order_value = None
+        order_name = self._order_field_name
         for name, value in values.items():
             if name in skip:
                 continue
-            if name == self._order_field_name:
+            if name == order_name:
                 order_value = value
                 continue
-            filters.append((self.fields[name], value))  # type: ignore[arg-type]
+            filters.append((source[name], value))
         return filters, order_value
 
     def _combine(self, queryset: QuerySet, conditions: list[Q]) -> QuerySet:
@@ -201,17 +207,51 @@ class FilterSet(serializers.Serializer, metaclass=FilterMetaClass):
             return any(_crosses_to_many(model, path) for path in _q_paths(condition))
         return bool(policy)
 
-    def _order(self, queryset: QuerySet, order_value: Any) -> Any:
-        field = self.fields.get(self._order_field_name) if self._order_field_name else None
+    def _order(
+        self, queryset: QuerySet, order_value: Any, fields: Mapping[str, Any] | None = None
+    ) -> Any:
+        source: Mapping[str, Any] = self.fields if fields is None else fields
+        field = source.get(self._order_field_name) if self._order_field_name else None
         if (
             field is not None
             and order_value is not None
             and (self._order_requested() or not self._rank_ordering)
         ):
-            return field.apply_filter(self, queryset, order_value)  # type: ignore[attr-defined]
+            return field.apply_filter(self, queryset, order_value)
         if self._rank_ordering:
             return queryset.order_by(*self._rank_ordering, "pk"), None
         return queryset, None
+
+    def _validate_for_filtering(self) -> tuple[dict[str, Any], Mapping[str, Any] | None]:
+        """Return the validated values and the fields that filter with them.
+
+        The class's compiled plan reads the parameters with fields shared by
+        every request; anything it does not accept as plainly valid goes
+        through ``model_dump()`` and this instance's own fields, so errors
+        and customisations behave exactly as without the plan.
+        """
+        plan = get_plan(type(self))
+        if plan is not None:
+            values = plan.validate(self)
+            if values is not None:
+                return values, plan.fields
+        return self.model_dump(), None
+
+    # The general path calls _split and _order as before, so a subclass that
+    # overrides them (and therefore never gets a plan) keeps working.
+    def _split_with(
+        self, values: dict[str, Any], ignore: Iterable[str] | None, fields: Mapping[str, Any] | None
+    ) -> tuple[list[tuple[Field, Any]], Any]:
+        if fields is None:
+            return self._split(values, ignore)
+        return self._split(values, ignore, fields)
+
+    def _order_with(
+        self, queryset: QuerySet, order_value: Any, fields: Mapping[str, Any] | None
+    ) -> Any:
+        if fields is None:
+            return self._order(queryset, order_value)
+        return self._order(queryset, order_value, fields)
 
     def filter_queryset(self, queryset: QuerySet, ignore: Iterable[str] | None = None) -> QuerySet:
         """Return ``queryset`` filtered and ordered by the validated parameters.
@@ -219,19 +259,19 @@ class FilterSet(serializers.Serializer, metaclass=FilterMetaClass):
         Raise ``ValidationError`` for invalid parameters and ``TypeError`` when
         a method or processor is ``async def`` (use :meth:`afilter_queryset`).
         """
-        values = self.model_dump()
+        values, fields = self._validate_for_filtering()
         self._rank_ordering = []
         twin = "afilter_queryset"
         for processor in self._options.preprocessors:
             queryset = require_sync(processor(self, queryset), twin)
-        filters, order_value = self._split(values, ignore)
+        filters, order_value = self._split_with(values, ignore, fields)
         conditions: list[Q] = []
         for field, value in filters:
             queryset, condition = require_sync(field.apply_filter(self, queryset, value), twin)
             if condition is not None:
                 conditions.append(condition)
         queryset = self._combine(queryset, conditions)
-        queryset, _unused = require_sync(self._order(queryset, order_value), twin)
+        queryset, _unused = require_sync(self._order_with(queryset, order_value, fields), twin)
         for processor in self._options.postprocessors:
             queryset = require_sync(processor(self, queryset), twin)
         return queryset
@@ -244,18 +284,18 @@ class FilterSet(serializers.Serializer, metaclass=FilterMetaClass):
         Validation and query building run on the event loop with no thread,
         because neither touches the database.
         """
-        values = self.model_dump()
+        values, fields = self._validate_for_filtering()
         self._rank_ordering = []
         for processor in self._options.preprocessors:
             queryset = await maybe_await(processor(self, queryset))
-        filters, order_value = self._split(values, ignore)
+        filters, order_value = self._split_with(values, ignore, fields)
         conditions: list[Q] = []
         for field, value in filters:
             queryset, condition = await maybe_await(field.apply_filter(self, queryset, value))
             if condition is not None:
                 conditions.append(condition)
         queryset = self._combine(queryset, conditions)
-        queryset, _unused = await maybe_await(self._order(queryset, order_value))
+        queryset, _unused = await maybe_await(self._order_with(queryset, order_value, fields))
         for processor in self._options.postprocessors:
             queryset = await maybe_await(processor(self, queryset))
         return queryset
@@ -269,6 +309,9 @@ def _q_paths(condition: Q) -> Iterable[str]:
             yield child[0]
 
 
+# Models and filter paths are fixed once the app registry is ready, so the
+# answer is cached; the bound only guards against paths built from user input.
+@functools.lru_cache(maxsize=1024)
 def _crosses_to_many(model: Any, path: str) -> bool:
     current = model
     for part in path.split(LOOKUP_SEP):

@@ -33,7 +33,7 @@ def test_public_names_present():
 
 
 MODULES = [
-    "annotations", "backends", "base", "checks", "conventions", "fields", "filters",
+    "annotations", "backends", "base", "checks", "compiled", "conventions", "fields", "filters",
     "filterset", "groups", "inline", "lookups", "metaclass", "modelgen", "options",
     "ordering", "postgres", "postgres_support", "schema", "values", "variants",
 ]  # fmt: skip
