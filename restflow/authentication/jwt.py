@@ -234,6 +234,45 @@ def encode_token(payload: Mapping[str, Any]) -> str:
         ) from exc
 
 
+@dataclass(frozen=True)
+class _DecodePlan:
+    """What verifying a token needs from the settings, resolved once per settings generation."""
+
+    algorithm: str
+    algorithms: list[str]
+    ring: Any
+    # The current verifying key: the first one tried for a token without a
+    # ``kid`` or with the current ``SIGNING_KEY_ID``.
+    primary: Any
+    issuer: Any
+    audience: Any
+    leeway: float
+
+
+def _build_decode_plan() -> _DecodePlan:
+    jwt_settings = get_jwt_settings()
+    algorithm = validate_algorithm(jwt_settings.ALGORITHM)
+    ring = get_key_ring()
+    return _DecodePlan(
+        algorithm=algorithm,
+        algorithms=[algorithm],
+        ring=ring,
+        primary=ring.anonymous[0],
+        issuer=jwt_settings.ISSUER or None,
+        audience=jwt_settings.AUDIENCE or None,
+        leeway=get_leeway(),
+    )
+
+
+def _decode_plan() -> _DecodePlan:
+    from restflow.authentication.keys import _cached
+
+    return _cached("decode-plan", _build_decode_plan)  # type: ignore[no-any-return]
+
+
+_REQUIRED_CLAIMS = ("exp", "iat", "jti")
+
+
 def decode_token(raw: str | bytes) -> dict[str, Any]:
     """Verify ``raw`` and return its claims.
 
@@ -251,7 +290,34 @@ def decode_token(raw: str | bytes) -> dict[str, Any]:
             raise TokenError("Token contains invalid characters.") from None
     if not raw or len(raw) > MAX_TOKEN_LENGTH:
         raise TokenError("Token is invalid.")
+    # The fast path parses the token once, where the full path parses its
+    # header first to pick the keys and then the whole token again. It only
+    # answers when the full path would try the current key first and so reach
+    # the same verdict: a token it does not accept goes through the full path,
+    # which gives the exact error.
+    try:
+        plan = _decode_plan()
+        decoded = jwt.decode_complete(
+            raw,
+            plan.primary,
+            algorithms=plan.algorithms,
+            options={"require": list(_REQUIRED_CLAIMS)},
+            issuer=plan.issuer,
+            audience=plan.audience,
+            leeway=plan.leeway,
+        )
+    except Exception:
+        return _decode_token_checked(raw)
+    header = decoded["header"]
+    if header.get("alg") == plan.algorithm:
+        candidates = plan.ring.candidates(header.get("kid"))
+        if candidates and candidates[0] is plan.primary:
+            return decoded["payload"]  # type: ignore[no-any-return]
+    return _decode_token_checked(raw)
 
+
+def _decode_token_checked(raw: str) -> dict[str, Any]:
+    """Verify ``raw`` step by step: header, key choice, then each candidate key."""
     jwt_settings = get_jwt_settings()
     algorithm = validate_algorithm(jwt_settings.ALGORITHM)
     try:
@@ -264,7 +330,7 @@ def decode_token(raw: str | bytes) -> dict[str, Any]:
     if not candidates:
         raise TokenError("Token is signed with an unknown key.")
 
-    options: Any = {"require": ["exp", "iat", "jti"]}
+    options: Any = {"require": list(_REQUIRED_CLAIMS)}
     for key in candidates:
         try:
             return jwt.decode(

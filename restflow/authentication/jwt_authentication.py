@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -19,6 +20,7 @@ from restflow.authentication.jwt import (
     password_hash_matches,
     validate_user_id_field,
 )
+from restflow.authentication.keys import _cached
 from restflow.authentication.revocation import ais_token_revoked, is_token_revoked
 
 __all__ = ["JWTAuthentication", "check_user", "get_header_types"]
@@ -29,6 +31,28 @@ logger = logging.getLogger(__name__)
 def get_header_types() -> tuple[str, ...]:
     """Return ``AUTH_HEADER_TYPES`` as a tuple (the first one is named in errors and challenges)."""
     return tuple(get_jwt_settings().AUTH_HEADER_TYPES)
+
+
+@dataclass(frozen=True)
+class _RequestPlan:
+    """The settings every request reads, resolved once per settings generation."""
+
+    header_types: tuple[str, ...]
+    schemes: frozenset[str]
+    blacklist_enabled: bool
+
+
+def _build_request_plan() -> _RequestPlan:
+    types = get_header_types()
+    return _RequestPlan(
+        header_types=types,
+        schemes=frozenset(header_type.lower() for header_type in types),
+        blacklist_enabled=bool(get_jwt_settings().BLACKLIST_ENABLED),
+    )
+
+
+def _request_plan() -> _RequestPlan:
+    return _cached("request-plan", _build_request_plan)  # type: ignore[no-any-return]
 
 
 def _invalid(exc: TokenError) -> AuthenticationFailed:
@@ -109,12 +133,12 @@ class JWTAuthentication(BaseAuthentication):
         if not parts:
             return None
         scheme = parts[0].decode("latin-1").lower()
-        types = get_header_types()
-        if scheme not in {header_type.lower() for header_type in types}:
+        plan = _request_plan()
+        if scheme not in plan.schemes:
             return None
         if len(parts) != 2:
             raise AuthenticationFailed(
-                f"Authorization header must be '{types[0]} <token>'.",
+                f"Authorization header must be '{plan.header_types[0]} <token>'.",
                 code="invalid_authorization_header",
             )
         try:
@@ -172,7 +196,7 @@ class JWTAuthentication(BaseAuthentication):
         token = self.get_validated_token(raw)
         if from_cookie:
             enforce_csrf(request)
-        if get_jwt_settings().BLACKLIST_ENABLED and is_token_revoked(token):
+        if _request_plan().blacklist_enabled and is_token_revoked(token):
             raise AuthenticationFailed("Token has been blacklisted.", code="token_blacklisted")
         return self.get_user(token), token
 
@@ -184,6 +208,6 @@ class JWTAuthentication(BaseAuthentication):
         token = self.get_validated_token(raw)
         if from_cookie:
             await aenforce_csrf(request)
-        if get_jwt_settings().BLACKLIST_ENABLED and await ais_token_revoked(token):
+        if _request_plan().blacklist_enabled and await ais_token_revoked(token):
             raise AuthenticationFailed("Token has been blacklisted.", code="token_blacklisted")
         return await self.aget_user(token), token

@@ -13,6 +13,7 @@ from django.core.cache import caches
 from restflow.authentication.blacklist.base import BlacklistBackend
 from restflow.authentication.errors import BlacklistStoreError
 from restflow.authentication.jwt import BLACKLIST_CACHE_PREFIX
+from restflow.helpers import acache_call
 from restflow.settings import restflow_settings
 
 __all__ = ["CacheBlacklistBackend", "cache_backend_path", "is_process_local_cache"]
@@ -111,7 +112,9 @@ class CacheBlacklistBackend(BlacklistBackend):
     async def ablacklist(self, jti: str, *, expires_at: int) -> bool:
         cache = self._cache()
         try:
-            return bool(await cache.aadd(self.key(jti), 1, timeout=self._timeout(expires_at)))
+            return bool(
+                await acache_call(cache, "add", self.key(jti), 1, timeout=self._timeout(expires_at))
+            )
         except Exception as exc:
             raise BlacklistStoreError(f"Writing to the cache {self.alias!r} failed: {exc}") from exc
 
@@ -124,6 +127,7 @@ class CacheBlacklistBackend(BlacklistBackend):
             return False
         cache = self._cache()
         try:
-            return bool(await cache.aget_many(keys))
+            # A local-memory cache answers on the event loop, without a thread hop.
+            return bool(await acache_call(cache, "get_many", keys))
         except Exception as exc:
             raise BlacklistStoreError(f"Reading the cache {self.alias!r} failed: {exc}") from exc
