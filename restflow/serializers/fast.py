@@ -22,6 +22,7 @@ import zoneinfo
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.core.signals import setting_changed
 from django.db import models
 from rest_framework import ISO_8601, relations, serializers
 from rest_framework import fields as drf_fields
@@ -29,7 +30,14 @@ from rest_framework.fields import SkipField
 from rest_framework.relations import PKOnlyObject
 from rest_framework.settings import api_settings
 
-__all__ = ["RowPlan", "build_plan", "represent_generic"]
+__all__ = [
+    "ClassPlan",
+    "RowPlan",
+    "build_plan",
+    "class_plan",
+    "clear_class_plans",
+    "represent_generic",
+]
 
 # Field kinds. Each has a code template below.
 GENERIC = "generic"
@@ -347,10 +355,11 @@ class RowPlan:
     ):
         readable = [field for field in serializer.fields.values() if not field.write_only]
         self.kinds: list[str] = []
-        names: list[str] = []
+        self.names: list[str] = []
+        self.fields: list[Any] = []
+        self.extras: list[Any] = []
         getters: list[Any] = []
-        bound_fields: list[Any] = []
-        extras: list[Any] = []
+        names, bound_fields, extras = self.names, self.fields, self.extras
         for field in readable:
             kind, getter, extra = _classify(serializer, field, model, for_list)
             self.kinds.append(kind)
@@ -376,3 +385,278 @@ def build_plan(serializer: serializers.Serializer, *, for_list: bool) -> RowPlan
     if not (isinstance(model, type) and issubclass(model, models.Model)):
         return None
     return RowPlan(serializer, model, for_list)
+
+
+# --- plans built once per serializer class ------------------------------------
+
+# Kinds whose conversion needs nothing from a bound serializer: no context,
+# no request, no user code. A class whose fields are all of these kinds can
+# share one plan, built on a template instance, across requests.
+_CONTEXT_FREE = frozenset({STR, INT, FLOAT, BOOL, DATETIME_ISO, DECIMAL_STR, CALL, PK})
+
+# Hooks that decide which fields a serializer instance has. A user override
+# may read the context or the constructor's arguments (dynamic fields), so
+# such a class keeps building its fields per instance.
+_FIELD_HOOKS = (
+    "__init__",
+    "to_representation",
+    "get_fields",
+    "get_field_names",
+    "get_default_field_names",
+    "build_field",
+    "build_standard_field",
+    "build_relational_field",
+    "build_nested_field",
+    "build_property_field",
+    "build_url_field",
+    "build_unknown_field",
+    "get_extra_kwargs",
+    "include_extra_kwargs",
+    "fields",
+    "_readable_fields",
+    "data",
+)
+
+# Model hooks that could make an instance's attribute differ from its column value.
+_MODEL_HOOKS = ("__init__", "from_db", "__getattribute__", "__getattr__")
+
+_FRAMEWORK_MODULES = ("rest_framework.", "restflow.")
+
+
+def _defined_by_user(cls: type, name: str) -> bool:
+    for klass in cls.__mro__:
+        if name in klass.__dict__:
+            return not klass.__module__.startswith(_FRAMEWORK_MODULES)
+    return False
+
+
+def _context_free_call(field: serializers.Field) -> bool:
+    # DRF's FileField builds absolute URLs from the request, and container
+    # fields hand values to child fields of any class.
+    if isinstance(field, (serializers.FileField, serializers.ListField, serializers.DictField)):
+        return False
+    return not _defined_by_user(type(field), "to_representation")
+
+
+def _plain_model(model: type[models.Model]) -> bool:
+    base = models.Model
+    for name in _MODEL_HOOKS:
+        own = getattr(model, name, None)
+        stock = getattr(base, name, None)
+        if getattr(own, "__func__", own) is not getattr(stock, "__func__", stock):
+            return False
+    return True
+
+
+def _column_of(field: Any, kind: str, model: type[models.Model]) -> str | None:
+    """Return the column ``.values_list()`` reads for ``field``, or None."""
+    from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
+    from django.db.models.query_utils import DeferredAttribute
+
+    info = _model_info(model)
+    source_attrs = list(field.source_attrs)
+    if len(source_attrs) != 1:
+        return None
+    name = source_attrs[0]
+    if kind == PK:
+        model_field = info.forward.get(name)
+    elif name in info.values:
+        model_field = model._meta.get_field(name)
+    else:
+        model_field = None
+    if model_field is None or not getattr(model_field, "concrete", False):
+        return None
+    attname = str(model_field.attname)
+    # A custom descriptor (FileField's, a user's) may turn the column value
+    # into another object on the instance.
+    descriptor = getattr(model, attname, None)
+    if type(descriptor) not in (DeferredAttribute, ForeignKeyDeferredAttribute):
+        return None
+    return attname
+
+
+def _tuple_code(kind: str, i: int) -> list[str]:
+    # The same conversions as the instance templates above; a value they do
+    # not expect goes to the field's own to_representation, as DRF does.
+    convert = f"f{i}.to_representation(v{i})"
+    if kind == PK:
+        return [f"        ret[n{i}] = v{i}"]
+    body = [f"        if v{i} is None:", f"            ret[n{i}] = None"]
+    if kind in _EXACT_TYPE:
+        body += [
+            f"        elif type(v{i}) is {_EXACT_TYPE[kind]}:",
+            f"            ret[n{i}] = v{i}",
+        ]
+    elif kind == BOOL:
+        body += [f"        elif v{i} is True or v{i} is False:", f"            ret[n{i}] = v{i}"]
+    elif kind == DECIMAL_STR:
+        body += [
+            f"        elif type(v{i}) is decimal_type:",
+            "            try:",
+            f"                q = v{i}.quantize(x{i}[0], rounding=x{i}[1], context=x{i}[2])",
+            "            except Exception:",
+            f"                ret[n{i}] = {convert}",
+            "            else:",
+            f"                ret[n{i}] = format(q, 'f')",
+        ]
+    elif kind == DATETIME_ISO:
+        body += [
+            f"        elif type(v{i}) is datetime_type and type(v{i}.tzinfo) in fixed_aware:",
+            "            try:",
+            f"                s = v{i}.astimezone(x{i}).isoformat()",
+            "            except Exception:",
+            f"                ret[n{i}] = {convert}",
+            "            else:",
+            f"                ret[n{i}] = s[:-6] + 'Z' if s.endswith('+00:00') else s",
+        ]
+    elif kind != CALL:  # pragma: no cover - only context-free kinds reach here
+        raise ValueError(f"no column template for kind {kind!r}")
+    body += ["        else:", f"            ret[n{i}] = {convert}"]
+    return body
+
+
+@functools.lru_cache(maxsize=512)
+def _tuple_factory(kinds: tuple[str, ...]) -> Callable[..., Callable[[Any], dict[str, Any]]]:
+    # As in _row_factory, the source holds only generated identifiers.
+    lines = ["def make(names, fields, extras):"]
+    for i in range(len(kinds)):
+        lines.append(f"    n{i} = names[{i}]; f{i} = fields[{i}]; x{i} = extras[{i}]")
+    unpack = ", ".join(f"v{i}" for i in range(len(kinds)))
+    lines += ["    def row(values):", f"        {unpack}, = values", "        ret = {}"]
+    for i, kind in enumerate(kinds):
+        lines += _tuple_code(kind, i)
+    lines += ["        return ret", "    return row"]
+    namespace: dict[str, Any] = {
+        "datetime_type": datetime.datetime,
+        "decimal_type": decimal.Decimal,
+        "fixed_aware": frozenset({datetime.timezone, zoneinfo.ZoneInfo}),
+    }
+    exec(
+        compile("\n".join(lines), f"<restflow column path {len(kinds)} fields>", "exec"), namespace
+    )
+    return namespace["make"]
+
+
+class ClassPlan:
+    """A read plan shared by every instance of one serializer class.
+
+    It exists only for a class whose representation needs no context: each
+    readable field is a model value converted by DRF's own field code. The
+    plan was built on a template instance, so no per-request ``get_fields()``
+    runs. When each field is one column of the model, ``columns`` names them
+    for ``.values_list()`` and ``tuple_row`` turns such a row into the same
+    dict that ``row`` makes from an instance.
+    """
+
+    def __init__(self, model: type[models.Model], plan: RowPlan, columns: list[str] | None):
+        self.model = model
+        self.row = plan.row
+        self.many = plan.many
+        self.columns: tuple[str, ...] | None = None
+        self.tuple_row: Callable[[Any], dict[str, Any]] | None = None
+        if columns:
+            self.columns = tuple(columns)
+            make = _tuple_factory(tuple(plan.kinds))
+            self.tuple_row = make(plan.names, plan.fields, plan.extras)
+
+    def many_tuples(self, rows: Iterable[Any]) -> list[dict[str, Any]]:
+        """Return the representation of every ``.values_list(*columns)`` row."""
+        row = self.tuple_row
+        assert row is not None
+        return [row(values) for values in rows]
+
+
+class _ClassEntry:
+    def __init__(self, template: serializers.Serializer, model: type[models.Model]):
+        self.template = template
+        self.model = model
+        self.needs_zone = False
+        self.by_zone: dict[Any, ClassPlan] = {}
+        self.plan: ClassPlan | None = None
+
+
+_class_entries: dict[type, _ClassEntry | None] = {}
+_MAX_ZONES = 64
+_class_lock = threading.Lock()
+
+
+def _qualifies(cls: type) -> tuple[serializers.Serializer, type[models.Model]] | None:
+    if any(_defined_by_user(cls, name) for name in _FIELD_HOOKS):
+        return None
+    model = getattr(getattr(cls, "Meta", None), "model", None)
+    if not (isinstance(model, type) and issubclass(model, models.Model)):
+        return None
+    try:
+        template = cls()
+        fields = [field for field in template.fields.values() if not field.write_only]
+    except Exception:
+        # The class's own errors surface on its normal path, per request.
+        return None
+    for field in fields:
+        if getattr(field.default, "requires_context", False):
+            return None
+    return template, model
+
+
+def _build_class_plan(entry: _ClassEntry) -> ClassPlan | None:
+    template, model = entry.template, entry.model
+    plan = RowPlan(template, model, for_list=True)
+    columns: list[str] | None = [] if _plain_model(model) else None
+    for kind, field, extra in zip(plan.kinds, plan.fields, plan.extras, strict=True):
+        if kind not in _CONTEXT_FREE:
+            return None
+        if kind == CALL and not _context_free_call(field):
+            return None
+        if kind == PK and extra is not None:
+            return None
+        if kind == DATETIME_ISO:
+            entry.needs_zone = True
+        if columns is not None:
+            column = _column_of(field, kind, model)
+            columns = None if column is None or column in columns else columns + [column]
+    return ClassPlan(model, plan, columns)
+
+
+def class_plan(cls: type) -> ClassPlan | None:
+    """Return the shared read plan of serializer class ``cls``, or None when it has none.
+
+    The caller makes sure ``cls`` is a restflow ``ModelSerializer`` and that
+    the instance at hand did not change its fields after construction. A
+    plan that renders datetimes is kept per current time zone.
+    """
+    try:
+        entry = _class_entries[cls]
+    except KeyError:
+        with _class_lock:
+            found = _qualifies(cls)
+            entry = _class_entries[cls] = None if found is None else _ClassEntry(*found)
+            if entry is not None:
+                entry.plan = _build_class_plan(entry)
+                if entry.plan is None:
+                    entry = _class_entries[cls] = None
+    if entry is None:
+        return None
+    if not entry.needs_zone:
+        return entry.plan
+    from django.utils import timezone
+
+    zone = timezone.get_current_timezone()
+    plan = entry.by_zone.get(zone)
+    if plan is None:
+        with _class_lock:
+            plan = _build_class_plan(entry)
+            # Time zones chosen per user could grow the table without end.
+            if len(entry.by_zone) < _MAX_ZONES:
+                entry.by_zone[zone] = plan  # type: ignore[assignment]
+    return plan
+
+
+def clear_class_plans(**kwargs: Any) -> None:
+    """Forget every class plan: the settings they were built under changed."""
+    with _class_lock:
+        _class_entries.clear()
+
+
+# Templates read DRF's settings (decimal coercion, datetime format, USE_TZ)
+# when they are built, as every serializer instance does.
+setting_changed.connect(clear_class_plans, dispatch_uid="restflow-class-plans")

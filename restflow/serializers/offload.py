@@ -81,6 +81,10 @@ def may_run_user_code(serializer: Any, _depth: int = 0) -> bool:
     cls = type(serializer)
     if defined_by_user(cls, "to_representation"):
         return True
+    shared_plan = getattr(serializer, "_shared_plan", None)
+    if shared_plan is not None and shared_plan() is not None:
+        # A shared plan exists only when no field runs code outside DRF.
+        return False
     if inspect.iscoroutinefunction(serializer.to_representation):
         return True
     for field in serializer.fields.values():

@@ -22,7 +22,7 @@ from rest_framework.utils.serializer_helpers import ReturnList
 from restflow.helpers import require_sync
 from restflow.serializers.annotations import AnnotatedSerializerMetaclass
 from restflow.serializers.base import AsyncValidationMixin, call_user_hook
-from restflow.serializers.fast import RowPlan, build_plan
+from restflow.serializers.fast import ClassPlan, RowPlan, build_plan, class_plan
 from restflow.serializers.offload import defined_by_user, run_in_thread
 from restflow.serializers.saving import AsyncDataMixin, AsyncSaveMixin
 from restflow.serializers.validated_data import ValidatedData, transform_validated_data
@@ -81,6 +81,9 @@ class ListSerializer(AsyncDataMixin, serializers.ListSerializer):
             and isinstance(child, ModelSerializer)
             and not defined_by_user(type(child), "to_representation")
         ):
+            shared = child._shared_plan()
+            if shared is not None:
+                return shared.many(iterable)
             plan = build_plan(child, for_list=True)
             if plan is not None:
                 return plan.many(iterable)
@@ -279,8 +282,24 @@ class ModelSerializer(
 
     _native_async_save = True
 
+    def _shared_plan(self) -> ClassPlan | None:
+        """Return the class's shared plan when this instance can use it.
+
+        An instance whose fields were already built may have had them
+        changed (``serializer.fields.pop(...)``), and a partial serializer
+        skips missing attributes; both keep the per-instance path.
+        """
+        if "fields" in self.__dict__ or getattr(self.root, "partial", False):
+            return None
+        return class_plan(type(self))
+
     def to_representation(self, instance: Any) -> Any:
         """Return the representation of one instance, through the fast path when possible."""
+        # class_plan() refuses classes that override to_representation, so
+        # a subclass calling super() here takes the per-instance path.
+        shared = self._shared_plan()
+        if shared is not None:
+            return shared.row(instance)
         state = self.__dict__
         fields = self.fields
         key = (id(fields), len(fields))
