@@ -21,7 +21,7 @@ import difflib
 import re
 import threading
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from restflow.settings import restflow_settings, setting_path
@@ -176,10 +176,76 @@ def _route(request: Any) -> None:
     """Stand-in signature of a route rule (the response comes from the view)."""
 
 
+class _RouteKeyBuilder:
+    """Build a route rule's keys from the raw request, without walking the key fields.
+
+    Gives exactly the keys the rule's key constructor builds (the tests
+    compare both), with everything that does not depend on the request
+    worked out once per rule: the scope, the field names and their order,
+    the header names, and the digest of an empty query string.
+    """
+
+    def __init__(self, wrapper: Any) -> None:
+        from restflow.caching.encoding import encode_value
+
+        constructor = wrapper.key_constructor
+        fields = constructor.fields
+        self._query_field = fields["query"]
+        self._scope = constructor.build_scope(wrapper.func, (), {})
+        self._limit = constructor.get_max_key_suffix_length()
+        self._hash_on_overflow = constructor.get_hash_suffix_on_overflow()
+        # encode_value sorts a dict by its encoded keys; the names are fixed,
+        # so the order is fixed too.
+        self._headers = self._ordered(fields["headers"].headers)
+        self._host = self._ordered(fields["host"].headers)
+        self._empty_query = self._query_field.stringify({})
+        self._encode_value = encode_value
+
+    @staticmethod
+    def _ordered(names: Sequence[str]) -> list[tuple[str, str]]:
+        from restflow.caching.encoding import encode_value
+
+        return sorted((encode_value(name), name) for name in names)
+
+    def _mapping(self, pairs: Sequence[tuple[str, Any]]) -> str:
+        encode = self._encode_value
+        return "M(" + ",".join(f"{key}={encode(value)}" for key, value in pairs) + ")"
+
+    def build(self, request: Any, identity: str | None) -> Any:
+        """Return the :class:`CacheKey` of ``request``, whose caller is ``identity``."""
+        from restflow.caching.key_constructor import KeyTooLongError, short_digest
+
+        headers = request.headers
+        get = headers.get
+        query = (
+            self._query_field.get_cache_key_part(_route, (request,), {})
+            if request.META.get("QUERY_STRING")
+            else self._empty_query
+        )
+        encode = self._encode_value
+        suffix = (
+            f"headers={self._mapping([(key, get(name)) for key, name in self._headers])},"
+            f"host={self._mapping([(key, get(name)) for key, name in self._host])},"
+            f"identity=M(sidentity={encode(identity)}),"
+            f"path=M(spath={encode(request.path)}),"
+            f"query={query},"
+            f"scheme=M(sscheme={encode(request.scheme)})"
+        )
+        if len(suffix) > self._limit:
+            if not self._hash_on_overflow:
+                raise KeyTooLongError(
+                    f"The cache key suffix of route rule {self._scope.identifier} is "
+                    f"{len(suffix)} characters, over the limit of {self._limit}."
+                )
+            suffix = short_digest(suffix)
+        return replace(self._scope, suffix=suffix)
+
+
 @dataclass
 class _BuiltRule:
     rule: RouteRule
     wrapper: Any
+    keys: _RouteKeyBuilder
 
 
 _built: tuple[int, list[_BuiltRule]] | None = None
@@ -220,7 +286,7 @@ def _build(rule: RouteRule) -> _BuiltRule:
         cache_alias=rule.cache_alias,
         set_cache_headers=rule.set_cache_headers,
     )
-    return _BuiltRule(rule, wrapper)
+    return _BuiltRule(rule, wrapper, _RouteKeyBuilder(wrapper))
 
 
 def route_rules() -> list[_BuiltRule]:
@@ -248,20 +314,18 @@ def _match(request: Any) -> _BuiltRule | None:
     return None
 
 
-def _skip_for_identity(built: _BuiltRule, request: Any) -> bool:
-    if built.rule.per_user:
-        return False
-    from restflow.caching.key_fields import request_identity
-
-    return request_identity(request) is not None
-
-
 def route_cache_response(request: Any, get_response: Callable[[Any], Any]) -> Any:
     """Serve ``request`` from its route rule's cache, or call ``get_response`` and store it."""
     built = _match(request)
-    if built is None or _skip_for_identity(built, request):
+    if built is None:
         return get_response(request)
-    return built.wrapper.respond((request,), {}, request, lambda: get_response(request))
+    from restflow.caching.key_fields import request_identity
+
+    identity = request_identity(request)
+    if identity is not None and not built.rule.per_user:
+        return get_response(request)
+    key = built.keys.build(request, identity)
+    return built.wrapper.respond((request,), {}, request, lambda: get_response(request), key=key)
 
 
 async def aroute_cache_response(request: Any, get_response: Callable[[Any], Awaitable[Any]]) -> Any:
@@ -269,12 +333,17 @@ async def aroute_cache_response(request: Any, get_response: Callable[[Any], Awai
     built = _match(request)
     if built is None:
         return await get_response(request)
+    from restflow.caching.key_fields import request_identity
     from restflow.caching.response_cache import _resolve_user
 
     await _resolve_user(request)
-    if _skip_for_identity(built, request):
+    identity = request_identity(request)
+    if identity is not None and not built.rule.per_user:
         return await get_response(request)
-    return await built.wrapper.arespond((request,), {}, request, lambda: get_response(request))
+    key = built.keys.build(request, identity)
+    return await built.wrapper.arespond(
+        (request,), {}, request, lambda: get_response(request), key=key
+    )
 
 
 class RouteCacheMiddleware:

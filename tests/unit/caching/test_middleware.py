@@ -135,3 +135,59 @@ async def test_route_rule_under_asgi(make_product):
 def test_invalid_rules_name_the_problem(rules, message):
     with pytest.raises(CacheRuleError, match=message):
         parse_cache_rules(rules)
+
+
+@pytest.mark.parametrize(
+    ("path", "query", "extra", "rule_extra"),
+    [
+        ("/api/route-products/", "", {}, {}),
+        ("/api/route-products/", "b=2&a=1&a=0&c=%20x", {}, {}),
+        ("/api/route-products/", "&", {"HTTP_ACCEPT": "application/json"}, {}),
+        (
+            "/api/route-products/",
+            "",
+            {"HTTP_ACCEPT_LANGUAGE": "de, en;q=0.5", "HTTP_X_FORWARDED_HOST": "a.example"},
+            {"vary": ["X-Tenant", "x_odd"]},
+        ),
+        ("/api/route-products/", "", {"HTTP_X_TENANT": "t:1,=()", "wsgi.url_scheme": "https"}, {}),
+        ("/api/route-products/" + "%C3%A9" * 120, "q=" + "z" * 400, {}, {}),
+        ("/api/route-products/", "", {"HTTP_AUTHORIZATION": "Token one"}, {"per_user": True}),
+        ("/api/route-products/", "", {"HTTP_COOKIE": "sessionid=abc"}, {"per_user": True}),
+    ],
+)
+def test_route_rule_keys_equal_those_of_its_key_fields(path, query, extra, rule_extra):
+    # The hit path builds route keys by hand; they must stay the keys the
+    # rule's fields build, or invalidations and the guide's promises drift.
+    from django.test import RequestFactory
+
+    from restflow.caching.key_fields import request_identity
+    from restflow.caching.middleware import route_rules
+
+    rules = [{**RULES[0], "path": r"^/api/route-products/", **rule_extra}]
+    with override_settings(
+        ROOT_URLCONF="tests.cacheapp.urls", RESTFLOW_SETTINGS={"MIDDLEWARE": {"CACHE_RULES": rules}}
+    ):
+        request = RequestFactory().get(path, QUERY_STRING=query, **extra)
+        built = route_rules()[0]
+        fast = built.keys.build(request, request_identity(request))
+        slow = built.wrapper.build_key((request,), {})
+    assert fast == slow
+
+
+def test_route_rule_key_over_the_limit_without_hashing_raises():
+    from django.test import RequestFactory
+
+    from restflow.caching.key_constructor import KeyTooLongError
+    from restflow.caching.middleware import route_rules
+
+    settings = {
+        "MIDDLEWARE": {"CACHE_RULES": RULES},
+        "CACHE_SETTINGS": {"HASH_SUFFIX_ON_OVERFLOW": False, "MAX_KEY_SUFFIX_LENGTH": 40},
+    }
+    with override_settings(ROOT_URLCONF="tests.cacheapp.urls", RESTFLOW_SETTINGS=settings):
+        request = RequestFactory().get("/api/route-products/")
+        built = route_rules()[0]
+        with pytest.raises(KeyTooLongError):
+            built.wrapper.build_key((request,), {})
+        with pytest.raises(KeyTooLongError):
+            built.keys.build(request, None)
