@@ -25,12 +25,16 @@ if TYPE_CHECKING:
     from restflow.authentication.blacklist.model import ModelBlacklistBackend
     from restflow.authentication.errors import TokenError
     from restflow.authentication.jwt import AccessToken, RefreshToken
-    from restflow.authentication.jwt_authentication import JWTAuthentication
+    from restflow.authentication.jwt_authentication import (
+        JWTAuthentication,
+        JWTStatelessUserAuthentication,
+    )
     from restflow.authentication.serializers import (
         TokenBlacklistSerializer,
         TokenObtainSerializer,
         TokenRefreshSerializer,
     )
+    from restflow.authentication.token_user import TokenUser
 
 __all__ = [
     "AccessToken",
@@ -39,6 +43,7 @@ __all__ = [
     "BlacklistBackend",
     "CacheBlacklistBackend",
     "JWTAuthentication",
+    "JWTStatelessUserAuthentication",
     "ModelBlacklistBackend",
     "RefreshToken",
     "RemoteUserAuthentication",
@@ -48,6 +53,7 @@ __all__ = [
     "TokenError",
     "TokenObtainSerializer",
     "TokenRefreshSerializer",
+    "TokenUser",
     "get_authorization_header",
 ]
 
@@ -58,6 +64,7 @@ _LOCATIONS = {
     "BlacklistBackend": "restflow.authentication.blacklist.base",
     "CacheBlacklistBackend": "restflow.authentication.blacklist.cache",
     "JWTAuthentication": "restflow.authentication.jwt_authentication",
+    "JWTStatelessUserAuthentication": "restflow.authentication.jwt_authentication",
     "ModelBlacklistBackend": "restflow.authentication.blacklist.model",
     "RefreshToken": "restflow.authentication.jwt",
     "RemoteUserAuthentication": "restflow.authentication.authentication",
@@ -67,6 +74,7 @@ _LOCATIONS = {
     "TokenError": "restflow.authentication.errors",
     "TokenObtainSerializer": "restflow.authentication.serializers",
     "TokenRefreshSerializer": "restflow.authentication.serializers",
+    "TokenUser": "restflow.authentication.token_user",
     "get_authorization_header": "restflow.authentication.authentication",
 }
 

@@ -22,8 +22,15 @@ from restflow.authentication.jwt import (
 )
 from restflow.authentication.keys import _cached
 from restflow.authentication.revocation import ais_token_revoked, is_token_revoked
+from restflow.authentication.token_user import TokenUser
+from restflow.settings import setting_path
 
-__all__ = ["JWTAuthentication", "check_user", "get_header_types"]
+__all__ = [
+    "JWTAuthentication",
+    "JWTStatelessUserAuthentication",
+    "check_user",
+    "get_header_types",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -211,3 +218,66 @@ class JWTAuthentication(BaseAuthentication):
         if _request_plan().blacklist_enabled and await ais_token_revoked(token):
             raise AuthenticationFailed("Token has been blacklisted.", code="token_blacklisted")
         return await self.aget_user(token), token
+
+
+def _primary_key_field() -> Any:
+    """Return the user model's primary key field; raise when ``USER_ID_FIELD`` is not it.
+
+    A claim that holds, say, a username must not become ``pk``: code that
+    filters on ``request.user.pk`` would then match another user's rows.
+    """
+    jwt_settings = get_jwt_settings()
+    field_name = jwt_settings.USER_ID_FIELD
+    pk_field = get_user_model()._meta.pk
+    if field_name not in ("pk", pk_field.name, pk_field.attname):
+        raise KeySettingsError(
+            f"{setting_path('JWT', 'USER_ID_FIELD')} = {field_name!r} is not the primary key of "
+            f"{get_user_model()._meta.label}, so JWTStatelessUserAuthentication cannot tell the "
+            "user's pk from the token. Use JWTAuthentication, or name the primary key."
+        )
+    return pk_field
+
+
+class JWTStatelessUserAuthentication(JWTAuthentication):
+    """Like :class:`JWTAuthentication`, but the user comes from the token, not the database.
+
+    The header, the token (signature, expiry, type and every claim) and
+    the blacklist (the token's ``jti`` and its family) are checked exactly
+    as :class:`JWTAuthentication` checks them; only the user query is
+    skipped. Returns ``(TokenUser, AccessToken)``.
+
+    Without the user row, a user who was deleted, deactivated or changed
+    password keeps access until the token expires, unless the token or its
+    family is blacklisted. ``USER_ID_FIELD`` must name the user model's
+    primary key.
+    """
+
+    user_class: type[TokenUser] = TokenUser
+
+    def get_user(self, token: Token) -> Any:
+        """Return a :class:`TokenUser` for the user named by ``token``, without a query."""
+        lookup = user_lookup(token)
+        try:
+            pk_field = _primary_key_field()
+        except TokenError as exc:
+            raise _invalid(exc) from None
+        try:
+            pk = pk_field.to_python(next(iter(lookup.values())))
+        except _LOOKUP_ERRORS:
+            raise AuthenticationFailed(
+                "Token contained no recognizable user identification.", code="invalid_token"
+            ) from None
+        jwt_settings = get_jwt_settings()
+        if jwt_settings.CHECK_REVOKE_TOKEN and not isinstance(
+            token.payload.get(jwt_settings.REVOKE_TOKEN_CLAIM), str
+        ):
+            # The fingerprint cannot be compared without the user row, but a
+            # token that lacks it is refused as JWTAuthentication refuses it.
+            raise AuthenticationFailed(
+                "The user's password has been changed.", code="password_changed"
+            )
+        return self.user_class(pk, token)
+
+    async def aget_user(self, token: Token) -> Any:
+        """Async twin of :meth:`get_user` (it does no I/O)."""
+        return self.get_user(token)
