@@ -14,6 +14,8 @@ from typing import Any
 from asgiref.sync import sync_to_async
 from rest_framework.response import Response
 
+from restflow.serializers.fast import ClassPlan
+from restflow.views.columns import column_plan, columns_queryset, paginator_takes_rows
 from restflow.views.helpers import APIViewHelpersMixin
 from restflow.views.postfetch import PostFetch, amaterialize, aperform_post_fetches
 
@@ -37,7 +39,15 @@ async def _adata(serializer: Any) -> Any:
 
 
 class AsyncHelpersMixin(APIViewHelpersMixin):
-    """Async helpers for :class:`~restflow.views.AsyncAPIView` and its subclasses."""
+    """Async helpers for :class:`~restflow.views.AsyncAPIView` and its subclasses.
+
+    ``fetch_columns`` (default True) lets the list and retrieve helpers fetch
+    ``.values_list()`` rows of the serializer's columns instead of model
+    instances when the output cannot differ; set it to False to always
+    fetch instances.
+    """
+
+    fetch_columns: bool = True
 
     async def avalidated_serializer(
         self, *, data: Any = None, serializer_class: Any = None, **kwargs: Any
@@ -143,6 +153,13 @@ class AsyncHelpersMixin(APIViewHelpersMixin):
     ) -> Response:
         """Async twin of ``paginated_response``."""
         paginator = self._paginator_for(pagination_class)
+        plan = None
+        if paginator_takes_rows(paginator):
+            plan = column_plan(self, serializer_class, self._post_fetches(post_fetches))
+        rows = None if plan is None else columns_queryset(queryset, plan)
+        if rows is not None:
+            assert plan is not None
+            return await self._acolumns_response(rows, plan, paginator, headers)
         page = await self.apaginate_queryset(queryset, paginator=paginator)
         if page is None:
             data = await self.aserialize(
@@ -153,6 +170,23 @@ class AsyncHelpersMixin(APIViewHelpersMixin):
         data = await self.aserialize(
             page, many=True, serializer_class=serializer_class, post_fetches=post_fetches
         )
+        hook = getattr(paginator, "aget_paginated_response", None)
+        if hook is not None:
+            response = await hook(data)
+        else:
+            response = paginator.get_paginated_response(data)
+        for name, value in (headers or {}).items():
+            response[name] = value
+        return response  # type: ignore[no-any-return]
+
+    async def _acolumns_response(
+        self, rows: Any, plan: ClassPlan, paginator: Any, headers: Mapping[str, str] | None
+    ) -> Response:
+        page = await self.apaginate_queryset(rows, paginator=paginator)
+        if page is None:
+            data = plan.many_tuples(await amaterialize(rows))
+            return Response(data, headers=dict(headers) if headers else None)
+        data = plan.many_tuples(page)
         hook = getattr(paginator, "aget_paginated_response", None)
         if hook is not None:
             response = await hook(data)

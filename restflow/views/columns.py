@@ -1,0 +1,172 @@
+"""The column read path: fetch ``.values_list()`` rows instead of model instances.
+
+When a response serializer's class plan (``restflow.serializers.fast``)
+reads each field from one model column and needs no context, the async
+list and retrieve views ask the database for those columns only and turn
+each tuple into the same dict the serializer would make from an instance.
+Every check below sends the request down the instance path whenever
+something could observe the difference: user code that sees the objects,
+a queryset or paginator that needs instances, object permissions, or a
+renderer other than JSON (the browsable API reads the serializer).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Paginator as DjangoPaginator
+from django.db.models import QuerySet
+from django.db.models.query import ModelIterable
+from rest_framework import pagination as drf_pagination
+from rest_framework.permissions import BasePermission
+from rest_framework.renderers import JSONRenderer
+
+from restflow.pagination.fast import FastPageNumberPagination
+from restflow.permissions.base import BasePermission as RestflowPermission
+from restflow.serializers.fast import ClassPlan, class_plan
+from restflow.serializers.offload import defined_by_user
+from restflow.serializers.serializers import ModelSerializer
+
+__all__ = ["column_plan", "columns_queryset", "object_checks_are_noops", "paginator_takes_rows"]
+
+# View methods that, when a user overrides them, see or shape the objects.
+_VIEW_HOOKS = (
+    "serialize",
+    "aserialize",
+    "serialized_response",
+    "aserialized_response",
+    "get_serializer",
+    "paginate_queryset",
+    "apaginate_queryset",
+    "get_object",
+    "aget_object",
+    "check_object_permissions",
+    "acheck_object_permissions",
+)
+
+# QuerySet methods a custom QuerySet class might override to change what
+# rows or objects come out; such a class keeps the instance path.
+_QUERYSET_HOOKS = (
+    "values_list",
+    "_values",
+    "_chain",
+    "_clone",
+    "_fetch_all",
+    "iterator",
+    "aiterator",
+    "_iterator",
+    "__iter__",
+    "__aiter__",
+    "__getitem__",
+    "get",
+    "aget",
+    "count",
+    "acount",
+)
+
+_PAGINATORS = (
+    FastPageNumberPagination,
+    drf_pagination.PageNumberPagination,
+    drf_pagination.LimitOffsetPagination,
+)
+_PAGINATOR_HOOKS = ("paginate_queryset", "apaginate_queryset", "_finish", "_window")
+
+_view_ok: dict[type, bool] = {}
+_queryset_class_ok: dict[type, bool] = {}
+_paginator_ok: dict[type, bool] = {}
+
+
+def _view_allows(cls: type) -> bool:
+    known = _view_ok.get(cls)
+    if known is None:
+        known = _view_ok[cls] = not any(defined_by_user(cls, name) for name in _VIEW_HOOKS)
+    return known
+
+
+def column_plan(view: Any, serializer_class: Any, post_fetches: Any) -> ClassPlan | None:
+    """Return the class plan to serve ``view``'s response from columns, or None."""
+    if not getattr(view, "fetch_columns", False) or post_fetches:
+        return None
+    if not _view_allows(type(view)):
+        return None
+    renderer = getattr(getattr(view, "request", None), "accepted_renderer", None)
+    if not isinstance(renderer, JSONRenderer):
+        return None
+    cls = view.resolve_serializer_class(serializer_class, "response")
+    if not (isinstance(cls, type) and issubclass(cls, ModelSerializer)):
+        return None
+    plan = class_plan(cls)
+    if plan is None or plan.columns is None:
+        return None
+    return plan
+
+
+def _queryset_class_allows(cls: type) -> bool:
+    known = _queryset_class_ok.get(cls)
+    if known is None:
+        known = _queryset_class_ok[cls] = all(
+            getattr(cls, name, None) is getattr(QuerySet, name) for name in _QUERYSET_HOOKS
+        )
+    return known
+
+
+def columns_queryset(queryset: Any, plan: ClassPlan) -> Any:
+    """Return ``queryset.values_list(*plan.columns)``, or None when rows must be instances.
+
+    Prefetches, DISTINCT (which would apply to the chosen columns only),
+    set operations, slices, ``.values()`` and a queryset already read keep
+    the instance path, as does a queryset of another model.
+    """
+    if not isinstance(queryset, QuerySet) or not _queryset_class_allows(type(queryset)):
+        return None
+    query = queryset.query
+    if (
+        queryset.model is not plan.model
+        or queryset._result_cache is not None
+        or queryset._iterable_class is not ModelIterable
+        or queryset._prefetch_related_lookups  # type: ignore[attr-defined]
+        or query.distinct
+        or query.combinator
+        or query.is_sliced
+    ):
+        return None
+    return queryset.values_list(*plan.columns)  # type: ignore[misc]
+
+
+def paginator_takes_rows(paginator: Any) -> bool:
+    """Return True when ``paginator`` only slices and counts, so tuples suit it."""
+    if paginator is None:
+        return True
+    cls = type(paginator)
+    known = _paginator_ok.get(cls)
+    if known is None:
+        known = isinstance(paginator, _PAGINATORS) and not any(
+            defined_by_user(cls, name) for name in _PAGINATOR_HOOKS
+        )
+        django_class = getattr(cls, "django_paginator_class", DjangoPaginator)
+        known = known and django_class is DjangoPaginator
+        _paginator_ok[cls] = known
+    return known
+
+
+def object_checks_are_noops(permissions: Any) -> bool:
+    """Return True when no permission in ``permissions`` looks at the object.
+
+    DRF's ``BasePermission.has_object_permission`` grants every object, and
+    so does restflow's pair of hooks when a class overrides neither. A view
+    whose permissions all keep those defaults gains nothing from a model
+    instance to check.
+    """
+    drf_stock = BasePermission.has_object_permission
+    sync_stock = RestflowPermission.has_object_permission
+    async_stock = RestflowPermission.ahas_object_permission
+    for permission in permissions:
+        cls = type(permission)
+        sync_hook = getattr(cls, "has_object_permission", None)
+        async_hook = getattr(cls, "ahas_object_permission", None)
+        if sync_hook is drf_stock and async_hook is None:
+            continue
+        if sync_hook is sync_stock and async_hook is async_stock:
+            continue
+        return False
+    return True
