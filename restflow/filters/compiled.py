@@ -12,7 +12,9 @@ a way the plan cannot see, it returns ``None`` and the FilterSet runs its
 general path from scratch, so error envelopes and hooks behave exactly as
 before. A class that overrides a validation hook, declares a
 ``validate_<name>`` method, or uses a field class defined outside restflow
-never gets a plan.
+never gets a plan. A method added to the class or one of its bases later
+(a ``validate_<name>`` set by a test, say) makes the class be judged again
+on its next request.
 """
 
 from __future__ import annotations
@@ -108,11 +110,12 @@ class CompiledPlan:
 
     def __init__(self, filterset_class: Any) -> None:
         options = filterset_class._options
+        self.stamp: tuple[int, ...] = ()
         self.declared = filterset_class._declared_fields
         root = _PlanRoot(options.value_limits)
         fields: dict[str, Field] = {}
         entries: list[tuple[str, Field, bool]] = []
-        for name, declared in self.declared.items():
+        for name, declared in filterset_class._declared_fields.items():
             field = copy.deepcopy(declared)
             field.bind(field_name=name, parent=root)
             fields[name] = field
@@ -202,12 +205,34 @@ def _build(filterset_class: Any) -> CompiledPlan | None:
     return CompiledPlan(filterset_class)
 
 
+class _NoPlan:
+    """Records that a class cannot have a plan, with the stamp it was judged at."""
+
+    def __init__(self) -> None:
+        self.stamp: tuple[int, ...] = ()
+        self.declared: Any = None
+
+
+def _stamp(filterset_class: Any) -> tuple[int, ...]:
+    # A method added to the class or a base after the plan was built (a
+    # validate_<name>, a hook override) changes the size of that class's
+    # namespace, so the class is judged again. The fields dict is held by
+    # the stamp's owner and compared by identity (see get_plan).
+    return tuple([len(klass.__dict__) for klass in filterset_class.__mro__])
+
+
 def get_plan(filterset_class: Any) -> CompiledPlan | None:
     """Return the plan of ``filterset_class`` (built on first use), or ``None`` when it has none."""
-    plan = filterset_class.__dict__.get(_PLAN_ATTR, empty)
-    stale = plan is not None and plan is not empty
-    if plan is empty or (stale and plan.declared is not filterset_class._declared_fields):
-        plan = _build(filterset_class)
-        # Set on the class itself, so that a subclass builds its own plan.
+    plan = filterset_class.__dict__.get(_PLAN_ATTR)
+    if (
+        plan is None
+        or plan.declared is not filterset_class._declared_fields
+        or plan.stamp != _stamp(filterset_class)
+    ):
+        plan = _build(filterset_class) or _NoPlan()
+        plan.declared = filterset_class._declared_fields
+        # Set on the class itself, so that a subclass builds its own plan;
+        # the stamp is taken after, since setting the attribute changes it.
         setattr(filterset_class, _PLAN_ATTR, plan)
-    return plan
+        plan.stamp = _stamp(filterset_class)
+    return plan if isinstance(plan, CompiledPlan) else None

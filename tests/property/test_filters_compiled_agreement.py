@@ -34,8 +34,8 @@ from tests.property.test_filter_query_parsing import (
     PART_KEYS,
     PLAUSIBLE,
     EveryColumn,
-    _plausible,
     Everything,
+    _plausible,
     part_values,
     values,
 )

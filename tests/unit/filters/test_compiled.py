@@ -178,7 +178,7 @@ def test_overridden_validate_and_to_internal_value_are_called():
             return super().to_internal_value(data)
 
     assert get_plan(Hooked) is None and get_plan(Internal) is None
-    filterset, queryset = run(Hooked, "in_stock=1")
+    filterset, _queryset = run(Hooked, "in_stock=1")
     assert filterset.validated_data["in_stock"] is False
     run(Internal, "in_stock=1")
     assert calls == ["validate", "to_internal_value"]
@@ -203,7 +203,7 @@ def test_fields_edited_in_init_are_used():
             super().__init__(*args, **kwargs)
             self.fields.pop("category")
 
-    filterset, queryset = run(Edited, "category=3&in_stock=1")
+    filterset, _queryset = run(Edited, "category=3&in_stock=1")
     assert not planned(filterset)
     assert "category" not in filterset.validated_data
 
@@ -234,7 +234,7 @@ def test_partial_instance_skips_required_and_defaults():
             required_fields = ["category"]
             default_order_fields = ["price"]
 
-    filterset, queryset = run(Required, "in_stock=1", partial=True)
+    filterset, _queryset = run(Required, "in_stock=1", partial=True)
     assert filterset.validated_data == {"in_stock": True}
 
 
@@ -282,7 +282,7 @@ def test_list_child_from_drf_is_planned_but_a_custom_child_is_not():
     assert get_plan(DrfChild) is not None
     assert get_plan(CustomChild) is None
     for filterset_class in (DrfChild, CustomChild):
-        filterset, queryset = run(filterset_class, "ids=1,2")
+        filterset, _queryset = run(filterset_class, "ids=1,2")
         assert filterset.validated_data["ids"] == [1, 2]
 
 
@@ -303,3 +303,31 @@ def test_or_groups_take_the_general_path():
     assert " OR " in str(queryset.query)
     filterset, _queryset = run(Grouped, "category=2")
     assert planned(filterset)
+
+
+def test_validate_method_added_after_first_use_is_called():
+    class Patched(Bench):
+        pass
+
+    filterset, _queryset = run(Patched, "category=3")
+    assert planned(filterset)
+    Patched.validate_category = lambda self, value: value * 10
+    filterset, _queryset = run(Patched, "category=3")
+    assert filterset.validated_data["category"] == 30
+    del Patched.validate_category
+    filterset, _queryset = run(Patched, "category=3")
+    assert planned(filterset)
+    assert filterset.validated_data["category"] == 3
+
+
+def test_hook_added_to_a_base_after_first_use_is_called():
+    class Base(Bench):
+        pass
+
+    class Leaf(Base):
+        pass
+
+    run(Leaf, "category=3")
+    Base.validate = lambda self, attrs: {**attrs, "category": 0}
+    filterset, _queryset = run(Leaf, "category=3")
+    assert filterset.validated_data["category"] == 0
