@@ -145,6 +145,13 @@ class CachedResponseWrapper(CachedWrapper):
         self, backend: Any, key: CacheKey, request: Any, vary: Sequence[str]
     ) -> tuple[str, str]:
         """Return the stored keys of ``key``'s Vary record and of its entry for ``vary``."""
+        # The suffix comes last in a rendered key, so both keys extend the
+        # rendered base key; only keys past the length limit take the long way.
+        base = key.render(RESPONSE_GENERATION_SLOT, key.suffix or "")
+        vary_raw = base + ",~vary"
+        data_raw = f"{base},~h={_vary_values(request, vary)}" if vary else base
+        if backend.fits(vary_raw) and backend.fits(data_raw):
+            return vary_raw, data_raw
         return (
             backend._finish_key(self._vary_key(key), RESPONSE_GENERATION_SLOT),
             backend._finish_key(self._data_key(key, request, vary), RESPONSE_GENERATION_SLOT),

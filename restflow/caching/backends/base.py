@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.cache import BaseCache, caches
+from django.core.cache.backends.base import default_key_func
 
 from restflow.caching.constants import CACHE_MISSING, MAX_BACKEND_KEY_LENGTH
 from restflow.caching.key_constructor import CacheKey, KeyTooLongError
@@ -38,6 +39,19 @@ LOCK_ROOT = "rfl"
 def generation_key(scope: str) -> str:
     """Return the cache key that stores the generation number of ``scope``."""
     return f"{GENERATION_ROOT}:{hashlib.sha256(scope.encode('utf-8')).hexdigest()[:40]}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _scope_generation_keys(
+    namespace: str, identifier: str, partition: str | None
+) -> tuple[str, ...]:
+    scope = CacheKey(namespace=namespace, identifier=identifier, partition=partition, version=1)
+    return tuple(generation_key(name) for name in scope.scopes)
+
+
+def scope_generation_keys(key: CacheKey) -> tuple[str, ...]:
+    """Return the keys of the generation numbers of ``key``'s scopes, widest first."""
+    return _scope_generation_keys(key.namespace, key.identifier, key.partition)
 
 
 def new_generation() -> str:
@@ -104,7 +118,7 @@ class BaseCacheBackend:
 
     @staticmethod
     def _generation_keys(key: CacheKey) -> list[str]:
-        keys = [generation_key(scope) for scope in key.scopes]
+        keys = list(scope_generation_keys(key))
         if key.suffix is not None:
             keys.append(generation_key(key.entry_scope))
         return keys
@@ -127,12 +141,21 @@ class BaseCacheBackend:
         :meth:`generation_token` may create one, so the caller asks it then.
         """
         tokens = []
-        for scope in key.scopes:
-            value = found.get(generation_key(scope))
+        for name in scope_generation_keys(key):
+            value = found.get(name)
             if not isinstance(value, str):
                 return None
             tokens.append(value)
         return _combine(tokens + self._entry_generation(key, found))
+
+    def fits(self, rendered: str) -> bool:
+        """Return whether ``rendered`` stays within the key length limit in this cache."""
+        cache = self.cache
+        if getattr(cache, "key_func", None) is default_key_func:
+            # What make_key would build, measured without building it.
+            length = len(cache.key_prefix) + len(str(cache.version)) + 2 + len(rendered)
+            return length <= MAX_BACKEND_KEY_LENGTH
+        return len(cache.make_key(rendered)) <= MAX_BACKEND_KEY_LENGTH
 
     def _token(self, key: CacheKey) -> str:
         found = self.cache.get_many(self._generation_keys(key))
