@@ -114,7 +114,7 @@ class CompiledPlan:
         self.declared = filterset_class._declared_fields
         root = _PlanRoot(options.value_limits)
         fields: dict[str, Field] = {}
-        entries: list[tuple[str, Field, bool]] = []
+        entries: list[tuple[str, Field, bool, bool]] = []
         for name, declared in filterset_class._declared_fields.items():
             field = copy.deepcopy(declared)
             field.bind(field_name=name, parent=root)
@@ -122,13 +122,17 @@ class CompiledPlan:
             # A field with no default that is not required drops out when its
             # parameter is absent or blank, with no call at all.
             absent_matters = field.required or field.default is not empty
-            entries.append((name, field, absent_matters))
+            # Fields that read one value with the base reader can have the
+            # common case (one short text value) read inline.
+            scalar = type(field).get_value is Field.get_value
+            entries.append((name, field, absent_matters, scalar))
         self.fields = fields
         self.entries = tuple(entries)
         self.accepted = frozenset(fields) | frozenset(options.known_parameters)
         self.unknown_error = options.unknown_parameters == "error"
         self.group_pattern = group_pattern(options.or_group_prefix) if options.or_groups else None
         self.custom_init = filterset_class.__init__ is not _base_class().__init__
+        self.max_value_length = options.value_limits.max_value_length
 
     def validate(self, filterset: Any) -> dict[str, Any] | None:
         """Return the values ``model_dump()`` would, or ``None`` to take the general path.
@@ -147,9 +151,26 @@ class CompiledPlan:
         if not hasattr(data, "keys"):
             return None
         validated: dict[str, Any] = {}
+        getlist = getattr(data, "getlist", None)
+        if not callable(getlist):
+            getlist = None
+        max_length = self.max_value_length
         try:
-            for name, field, absent_matters in self.entries:
-                primitive = field.get_value(data) if name in data else empty
+            for name, field, absent_matters, scalar in self.entries:
+                if name not in data:
+                    primitive = empty
+                elif scalar and getlist is not None:
+                    # The inline form of read_scalar for one text value that
+                    # is within the limits; anything else (repeats, a long
+                    # value, a NUL byte) goes to the reader, which reports it.
+                    raw = getlist(name)
+                    text = raw[0] if len(raw) == 1 else None
+                    if type(text) is str and len(text) <= max_length and "\x00" not in text:
+                        primitive = text if text.strip() else empty
+                    else:
+                        primitive = field.get_value(data)
+                else:
+                    primitive = field.get_value(data)
                 if primitive is empty and not absent_matters:
                     continue
                 try:
