@@ -157,6 +157,7 @@ class CompiledPlan:
         max_length = self.max_value_length
         try:
             for name, field, absent_matters, scalar in self.entries:
+                primitive: Any
                 if name not in data:
                     primitive = empty
                 elif scalar and getlist is not None:
