@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import enum
+import functools
 import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -30,8 +31,19 @@ class UnkeyableValueError(TypeError):
     """A value has no stable text form, so it cannot be part of a cache key."""
 
 
+# Short texts (hosts, schemes, paths, field names) repeat on every request.
+_MAX_REMEMBERED_TEXT = 128
+
+
+@functools.lru_cache(maxsize=2048)
+def _encode_short_text(text: str) -> str:
+    return quote(text, safe=_SAFE)
+
+
 def encode_text(text: str) -> str:
     """Percent-encode ``text`` so it only uses ``[A-Za-z0-9_.~-%]``."""
+    if type(text) is str and len(text) <= _MAX_REMEMBERED_TEXT:
+        return _encode_short_text(text)
     return quote(text, safe=_SAFE)
 
 

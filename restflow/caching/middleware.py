@@ -21,7 +21,7 @@ import difflib
 import re
 import threading
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from restflow.settings import restflow_settings, setting_path
@@ -213,7 +213,7 @@ class _RouteKeyBuilder:
 
     def build(self, request: Any, identity: str | None) -> Any:
         """Return the :class:`CacheKey` of ``request``, whose caller is ``identity``."""
-        from restflow.caching.key_constructor import KeyTooLongError, short_digest
+        from restflow.caching.key_constructor import CacheKey, KeyTooLongError, short_digest
 
         headers = request.headers
         get = headers.get
@@ -238,7 +238,15 @@ class _RouteKeyBuilder:
                     f"{len(suffix)} characters, over the limit of {self._limit}."
                 )
             suffix = short_digest(suffix)
-        return replace(self._scope, suffix=suffix)
+        scope = self._scope
+        return CacheKey(
+            scope.namespace,
+            scope.identifier,
+            scope.partition,
+            scope.version,
+            suffix,
+            scope.hash_on_overflow,
+        )
 
 
 @dataclass

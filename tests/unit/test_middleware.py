@@ -718,3 +718,15 @@ def test_missing_slash_without_append_slash():
     response = Client().post("/api/plain/form")
     assert response.status_code == 404
     assert response.json()["error"]["message"] == "Resource not found."
+
+
+def test_new_request_ids_are_version_4_uuids_in_hex():
+    from restflow.middleware import new_request_id
+
+    ids = {new_request_id() for _ in range(200)}
+    assert len(ids) == 200
+    for value in ids:
+        parsed = uuid.UUID(hex=value)
+        assert parsed.hex == value
+        assert parsed.version == 4
+        assert parsed.variant == uuid.RFC_4122
