@@ -348,6 +348,21 @@ def _nesting_depth(value: Any) -> int:
     return deepest
 
 
+def _has_nul(value: Any) -> bool:
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return False
+
+
 class JSONValueField(Field):
     """A JSON value: the parameter is parsed as JSON, and text that is not JSON counts as a string.
 
@@ -363,6 +378,10 @@ class JSONValueField(Field):
     default_error_messages = {
         "not_finite": "Enter a finite number, not {input}: JSON has no NaN or Infinity.",
         "too_deep": "The JSON value is nested more than {max_depth} levels deep; flatten it.",
+        "null_characters_not_allowed": (
+            "The JSON value contains a NUL character (\\u0000), which PostgreSQL cannot store in "
+            "JSON. Remove it from the value."
+        ),
     }
     # Django resolves nested lists recursively when it builds the query, so a
     # deeply nested value would exhaust the stack there.
@@ -380,6 +399,10 @@ class JSONValueField(Field):
             return data
         if _nesting_depth(value) > self.max_depth:
             self.fail("too_deep", max_depth=self.max_depth)
+        if _has_nul(value):
+            # PostgreSQL's jsonb rejects \u0000 in a string or key, which
+            # would fail the query with a 500 instead of naming the parameter.
+            self.fail("null_characters_not_allowed")
         return value
 
     def to_representation(self, value: Any) -> Any:

@@ -341,6 +341,24 @@ def test_deeply_nested_json_is_rejected():
 
 
 @pytest.mark.django_db
+def test_json_with_a_nul_character_is_a_validation_error():
+    from tests.filterapp.models import Part
+
+    class F(FilterSet):
+        attributes = JSONValueField()
+
+    for bad in ('"\\u0000"', '{"a\\u0000": 1}', '[["x\\u0000y"]]', '{"k": {"v": "\\u0000"}}'):
+        filterset = F(data={"attributes": bad})
+        assert not filterset.is_valid(), bad
+        error = filterset.errors["attributes"][0]
+        assert error.code == "null_characters_not_allowed"
+        assert "NUL" in str(error)
+    # A backslash that is not an escape stays a plain string and still runs.
+    queryset = F(data={"attributes": "a\\u0000"}).filter_queryset(Part.objects.all())
+    assert list(queryset) == []
+
+
+@pytest.mark.django_db
 def test_json_null_matches_json_null_rows():
     from django.db.models import JSONField, Value
 
