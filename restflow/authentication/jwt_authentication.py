@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from rest_framework.exceptions import AuthenticationFailed
@@ -108,6 +109,7 @@ def check_user(user: Any, token: Token | None = None) -> Any:
 
 
 _USER_NOT_FOUND = "User not found."
+_NO_USER_ID = "Token contained no recognizable user identification."
 _LOOKUP_ERRORS = (ValueError, TypeError, ValidationError)
 
 
@@ -220,22 +222,43 @@ class JWTAuthentication(BaseAuthentication):
         return await self.aget_user(token), token
 
 
-def _primary_key_field() -> Any:
-    """Return the user model's primary key field; raise when ``USER_ID_FIELD`` is not it.
+@dataclass(frozen=True)
+class _StatelessPlan:
+    """What building a :class:`TokenUser` needs, resolved once per settings generation."""
+
+    claim: str
+    pk_field: Any
+    # The fingerprint claim a token must carry, or None when CHECK_REVOKE_TOKEN is off.
+    revoke_claim: str | None
+
+
+def _build_stateless_plan() -> _StatelessPlan:
+    """Resolve the plan; raise when ``USER_ID_FIELD`` is not the user model's primary key.
 
     A claim that holds, say, a username must not become ``pk``: code that
     filters on ``request.user.pk`` would then match another user's rows.
     """
     jwt_settings = get_jwt_settings()
-    field_name = jwt_settings.USER_ID_FIELD
-    pk_field = get_user_model()._meta.pk
+    field_name = validate_user_id_field(jwt_settings.USER_ID_FIELD)
+    model = get_user_model()
+    pk_field = model._meta.pk
     if field_name not in ("pk", pk_field.name, pk_field.attname):
         raise KeySettingsError(
             f"{setting_path('JWT', 'USER_ID_FIELD')} = {field_name!r} is not the primary key of "
-            f"{get_user_model()._meta.label}, so JWTStatelessUserAuthentication cannot tell the "
-            "user's pk from the token. Use JWTAuthentication, or name the primary key."
+            f"{model._meta.label}, so JWTStatelessUserAuthentication cannot tell the user's pk "
+            "from the token. Use JWTAuthentication, or name the primary key."
         )
-    return pk_field
+    return _StatelessPlan(
+        claim=jwt_settings.USER_ID_CLAIM,
+        pk_field=pk_field,
+        revoke_claim=jwt_settings.REVOKE_TOKEN_CLAIM if jwt_settings.CHECK_REVOKE_TOKEN else None,
+    )
+
+
+def _stateless_plan() -> _StatelessPlan:
+    # Keyed by the user model too: overriding AUTH_USER_MODEL does not reload restflow's settings.
+    key = "stateless-plan:" + settings.AUTH_USER_MODEL
+    return _cached(key, _build_stateless_plan)  # type: ignore[no-any-return]
 
 
 class JWTStatelessUserAuthentication(JWTAuthentication):
@@ -256,20 +279,21 @@ class JWTStatelessUserAuthentication(JWTAuthentication):
 
     def get_user(self, token: Token) -> Any:
         """Return a :class:`TokenUser` for the user named by ``token``, without a query."""
-        lookup = user_lookup(token)
         try:
-            pk_field = _primary_key_field()
+            plan = _stateless_plan()
         except TokenError as exc:
             raise _invalid(exc) from None
+        user_id = token.payload.get(plan.claim)
+        if user_id is None or not isinstance(user_id, (str, int)) or isinstance(user_id, bool):
+            raise AuthenticationFailed(_NO_USER_ID, code="invalid_token")
         try:
-            pk = pk_field.to_python(next(iter(lookup.values())))
+            pk = plan.pk_field.to_python(user_id)
         except _LOOKUP_ERRORS:
-            raise AuthenticationFailed(
-                "Token contained no recognizable user identification.", code="invalid_token"
-            ) from None
-        jwt_settings = get_jwt_settings()
-        if jwt_settings.CHECK_REVOKE_TOKEN and not isinstance(
-            token.payload.get(jwt_settings.REVOKE_TOKEN_CLAIM), str
+            raise AuthenticationFailed(_NO_USER_ID, code="invalid_token") from None
+        if pk is None or pk == "":
+            raise AuthenticationFailed(_NO_USER_ID, code="invalid_token")
+        if plan.revoke_claim is not None and not isinstance(
+            token.payload.get(plan.revoke_claim), str
         ):
             # The fingerprint cannot be compared without the user row, but a
             # token that lacks it is refused as JWTAuthentication refuses it.
