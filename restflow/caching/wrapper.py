@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import inspect
 import logging
@@ -129,6 +130,11 @@ class CachedWrapper:
     """
 
     is_cached_function = True
+    # Whether an async method bound through an instance is kept in the
+    # instance's __dict__ (see __get__). Views are built per request and
+    # already reference themselves (DRF's request holds the view), so the
+    # cycle costs nothing there; other objects are left alone.
+    keep_bound_on_instance = False
     # Methods that take the wrapped function's arguments (bound ones pass ``self``).
     CALL_METHODS = frozenset(
         {
@@ -181,12 +187,25 @@ class CachedWrapper:
     def __repr__(self) -> str:
         return f"<CachedWrapper {self.identifier}>"
 
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._attribute_name = name
+
     def __get__(self, instance: Any, owner: type | None = None) -> Any:
         if instance is None:
             return self
-        if self.is_async:
-            return self._bind_async(instance)
-        return _BoundCachedWrapper(self, instance)
+        if not self.is_async:
+            return _BoundCachedWrapper(self, instance)
+        bound = self._bind_async(instance)
+        name = getattr(self, "_attribute_name", None) if self.keep_bound_on_instance else None
+        # A view reads its handler several times per request (hasattr,
+        # getattr, the allowed methods); keep the bound handler on the
+        # instance so that it is built once. Only when this wrapper is what
+        # the instance's class has under that name: a subclass that
+        # overrides the method and calls super() must keep its override.
+        if name is not None and getattr(type(instance), name, None) is self:
+            with contextlib.suppress(AttributeError, TypeError):
+                instance.__dict__[name] = bound
+        return bound
 
     def _bind_async(self, instance: Any) -> Any:
         # A real ``async def`` function, so that every coroutine check detects it

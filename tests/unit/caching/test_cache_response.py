@@ -264,3 +264,94 @@ def test_decorator_name_survives_submodule_import():
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+class _Viewish:
+    request = None
+
+
+def _drf_request(path, query="", user=None, **extra):
+    from django.test import RequestFactory
+    from rest_framework.request import Request
+
+    request = Request(RequestFactory().get(path, QUERY_STRING=query, **extra))
+    if user is not None:
+        request.user = user
+    return request
+
+
+@pytest.mark.parametrize(
+    ("query", "extra", "settings"),
+    [
+        ("", {}, {}),
+        ("b=2&a=1&a=0&c=%20x", {"HTTP_ACCEPT": "application/json"}, {}),
+        ("&", {"HTTP_ACCEPT_LANGUAGE": "de", "HTTP_X_FORWARDED_HOST": "a.example"}, {}),
+        ("", {"HTTP_AUTHORIZATION": "Token one", "wsgi.url_scheme": "https"}, {}),
+        ("", {"HTTP_COOKIE": "sessionid=abc"}, {"CACHE_SETTINGS": {"KEY_HASH_ALGORITHM": "md5"}}),
+        ("q=" + "z" * 400, {}, {"CACHE_SETTINGS": {"MAX_KEY_SUFFIX_LENGTH": 40}}),
+    ],
+)
+@pytest.mark.parametrize("shape", ["method", "function", "user"])
+def test_default_response_keys_equal_those_of_the_key_fields(query, extra, settings, shape):
+    # @cache_response builds its default keys by hand; they must stay the
+    # keys ResponseCacheKeyConstructor's fields build, or rules mapping a
+    # model to the partition stop reaching the entries.
+    from restflow.caching.key_constructor import KeyConstructor
+    from restflow.caching.response_cache import cache_response
+
+    user = User(pk=7, username="seven") if shape == "user" else None
+    with override_settings(RESTFLOW_SETTINGS=settings):
+        request = _drf_request("/api/things/" + "%C3%A9" * 30, query, user, **extra)
+        if shape == "function":
+
+            def view(request, pk, slug="x"):
+                return None
+
+            wrapper = cache_response()(view)
+            args, kwargs = (request,), {"pk": 5}
+        else:
+
+            def get(self, request, *args, **kwargs):
+                return None
+
+            wrapper = cache_response()(get)
+            args, kwargs = (_Viewish(), request), {"pk": "5"}
+        fast = wrapper._fast_key.build(args, kwargs)
+        slow = KeyConstructor.generate_key(wrapper.key_constructor, wrapper.func, args, kwargs)
+    assert fast is not None
+    assert fast == slow
+    if user is not None:
+        assert "user" in fast.suffix or fast.suffix.startswith("H")
+
+
+def test_default_response_key_over_the_limit_without_hashing_raises():
+    from restflow.caching.key_constructor import KeyTooLongError
+    from restflow.caching.response_cache import cache_response
+
+    def view(request):
+        return None
+
+    wrapper = cache_response()(view)
+    settings = {"CACHE_SETTINGS": {"HASH_SUFFIX_ON_OVERFLOW": False, "MAX_KEY_SUFFIX_LENGTH": 40}}
+    with override_settings(RESTFLOW_SETTINGS=settings), pytest.raises(KeyTooLongError):
+        wrapper.build_key((_drf_request("/api/things/"),), {})
+
+
+def test_async_handler_is_bound_once_per_view_instance():
+    from restflow.caching.response_cache import cache_response
+
+    class View:
+        @cache_response()
+        async def get(self, request):
+            return None
+
+    class Override(View):
+        async def get(self, request):
+            return await super().get(request)
+
+    view = View()
+    assert view.get is view.get
+    override = Override()
+    assert "get" not in override.__dict__
+    super(Override, override).get  # noqa: B018
+    assert "get" not in override.__dict__
