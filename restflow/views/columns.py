@@ -2,12 +2,14 @@
 
 When a response serializer's class plan (``restflow.serializers.fast``)
 reads each field from one model column and needs no context, the async
-list and retrieve views ask the database for those columns only and turn
-each tuple into the same dict the serializer would make from an instance.
+list views ask the database for those columns only and turn each tuple
+into the same dict the serializer would make from an instance. (A single
+object keeps the instance: for one row the values_list() query costs more
+to build than the instance it saves.)
 Every check below sends the request down the instance path whenever
 something could observe the difference: user code that sees the objects,
-a queryset or paginator that needs instances, object permissions, or a
-renderer other than JSON (the browsable API reads the serializer).
+a queryset or paginator that needs instances, or a renderer other than
+JSON (the browsable API reads the serializer).
 """
 
 from __future__ import annotations
@@ -18,30 +20,22 @@ from django.core.paginator import Paginator as DjangoPaginator
 from django.db.models import QuerySet
 from django.db.models.query import ModelIterable
 from rest_framework import pagination as drf_pagination
-from rest_framework.permissions import BasePermission
 from rest_framework.renderers import JSONRenderer
 
 from restflow.pagination.fast import FastPageNumberPagination
-from restflow.permissions.base import BasePermission as RestflowPermission
 from restflow.serializers.fast import ClassPlan, class_plan
 from restflow.serializers.offload import defined_by_user
 from restflow.serializers.serializers import ModelSerializer
 
-__all__ = ["column_plan", "columns_queryset", "object_checks_are_noops", "paginator_takes_rows"]
+__all__ = ["column_plan", "columns_queryset", "paginator_takes_rows"]
 
 # View methods that, when a user overrides them, see or shape the objects.
 _VIEW_HOOKS = (
     "serialize",
     "aserialize",
-    "serialized_response",
-    "aserialized_response",
     "get_serializer",
     "paginate_queryset",
     "apaginate_queryset",
-    "get_object",
-    "aget_object",
-    "check_object_permissions",
-    "acheck_object_permissions",
 )
 
 # QuerySet methods a custom QuerySet class might override to change what
@@ -147,26 +141,3 @@ def paginator_takes_rows(paginator: Any) -> bool:
         known = known and django_class is DjangoPaginator
         _paginator_ok[cls] = known
     return known
-
-
-def object_checks_are_noops(permissions: Any) -> bool:
-    """Return True when no permission in ``permissions`` looks at the object.
-
-    DRF's ``BasePermission.has_object_permission`` grants every object, and
-    so does restflow's pair of hooks when a class overrides neither. A view
-    whose permissions all keep those defaults gains nothing from a model
-    instance to check.
-    """
-    drf_stock = BasePermission.has_object_permission
-    sync_stock = RestflowPermission.has_object_permission
-    async_stock = RestflowPermission.ahas_object_permission
-    for permission in permissions:
-        cls = type(permission)
-        sync_hook = getattr(cls, "has_object_permission", None)
-        async_hook = getattr(cls, "ahas_object_permission", None)
-        if sync_hook is drf_stock and async_hook is None:
-            continue
-        if sync_hook is sync_stock and async_hook is async_stock:
-            continue
-        return False
-    return True

@@ -104,14 +104,7 @@ class AsyncGenericAPIView(AsyncAPIView, drf_generics.GenericAPIView):
         """
         if not _is_stock(type(self), "get_object"):
             return await sync_to_async(self.get_object)()
-        queryset, value = await self._alookup()
-        obj = await self._aget_one(queryset, queryset, value)
-        await self.acheck_object_permissions(self.request, obj)
-        return obj
 
-    async def _alookup(self) -> tuple[Any, Any]:
-        # The filtered queryset and the URL's lookup value, shared by the
-        # instance and the column paths of retrieve.
         queryset = await self.afilter_queryset(await self.aget_queryset())
         lookup_url_kwarg = self.lookup_url_kwarg or self.lookup_field
         assert lookup_url_kwarg in self.kwargs, (
@@ -119,14 +112,14 @@ class AsyncGenericAPIView(AsyncAPIView, drf_generics.GenericAPIView):
             f"named {lookup_url_kwarg!r}. Fix your URL conf, or set the `.lookup_field` "
             "attribute on the view correctly."
         )
-        return queryset, self.kwargs[lookup_url_kwarg]
-
-    async def _aget_one(self, rows: Any, queryset: Any, value: Any) -> Any:
-        # ``rows`` is ``queryset`` or its ``.values_list()``; both miss alike.
+        value = self.kwargs[lookup_url_kwarg]
         try:
-            return await rows.aget(**{self.lookup_field: value})
+            obj = await queryset.aget(**{self.lookup_field: value})
         except (TypeError, ValueError, DjangoValidationError, ObjectDoesNotExist):
             raise NotFound(self._not_found_message(queryset, value))
+
+        await self.acheck_object_permissions(self.request, obj)
+        return obj
 
     def _not_found_message(self, queryset: Any, value: Any) -> str:
         model = getattr(queryset, "model", None)

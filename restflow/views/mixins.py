@@ -16,8 +16,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from restflow.views.columns import column_plan, columns_queryset, object_checks_are_noops
-
 __all__ = [
     "AsyncCreateModelMixin",
     "AsyncDestroyModelMixin",
@@ -167,22 +165,10 @@ class AsyncRetrieveModelMixin(drf_mixins.RetrieveModelMixin):
     """Async ``retrieve``."""
 
     async def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]
-        view: Any = self
-        plan = None
-        if hasattr(view, "_alookup") and object_checks_are_noops(view.get_permissions()):
-            plan = column_plan(view, None, view.get_post_fetches())
-        if plan is None:
-            instance = await view.aget_object()
-            return await view.aserialized_response(instance)  # type: ignore[no-any-return]
-        # No permission looks at the object, so the row alone is enough.
-        queryset, value = await view._alookup()
-        rows = columns_queryset(queryset, plan)
-        if rows is None:
-            instance = await view._aget_one(queryset, queryset, value)
-            await view.acheck_object_permissions(request, instance)
-            return await view.aserialized_response(instance)  # type: ignore[no-any-return]
-        assert plan.tuple_row is not None
-        return Response(plan.tuple_row(await view._aget_one(rows, queryset, value)))
+        # One row gains nothing from the column path: building the
+        # values_list() query costs more than one model instance.
+        instance = await self.aget_object()  # type: ignore[attr-defined]
+        return await self.aserialized_response(instance)  # type: ignore[attr-defined, no-any-return]
 
 
 class AsyncUpdateModelMixin(drf_mixins.UpdateModelMixin):

@@ -18,6 +18,7 @@ from asgiref.sync import sync_to_async
 from django.http import HttpRequest, HttpResponseBase
 from rest_framework import exceptions
 from rest_framework import views as drf_views
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.request import ForcedAuthentication, Request
 
 from restflow.permissions.hooks import is_async_permission
@@ -65,6 +66,20 @@ def _denied_object_permission(permissions: list[Any], request: Request, view: An
         if not permission.has_object_permission(request, view, obj):
             return permission
     return None
+
+
+_STOCK_NEGOTIATION: dict[type, bool] = {}
+
+
+def _stock_negotiation(cls: type) -> bool:
+    # A view that overrides perform_content_negotiation decides for itself.
+    known = _STOCK_NEGOTIATION.get(cls)
+    if known is None:
+        known = _STOCK_NEGOTIATION[cls] = (
+            getattr(cls, "perform_content_negotiation", None)
+            is drf_views.APIView.perform_content_negotiation
+        )
+    return known
 
 
 def _throttle_waits(throttles: list[Any], request: Request, view: Any) -> list[Any]:
@@ -120,7 +135,11 @@ class AsyncAPIView(AsyncHelpersMixin, APIView):
     async def ainitial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         """Negotiate content and version, then authenticate, check permissions and throttle."""
         self.format_kwarg = self.get_format_suffix(**kwargs)
-        negotiated = self.perform_content_negotiation(request)
+        negotiated = None
+        if _stock_negotiation(type(self)):
+            negotiated = self._aobvious_renderer(request)
+        if negotiated is None:
+            negotiated = self.perform_content_negotiation(request)
         request.accepted_renderer, request.accepted_media_type = negotiated
         version, scheme = self.determine_version(request, *args, **kwargs)
         request.version, request.versioning_scheme = version, scheme
@@ -128,6 +147,37 @@ class AsyncAPIView(AsyncHelpersMixin, APIView):
         await self.aperform_authentication(request)
         await self.acheck_permissions(request)
         await self.acheck_throttles(request)
+
+    def _aobvious_renderer(self, request: Request) -> tuple[Any, str] | None:
+        """Return DRF's negotiation result when the request leaves no choice, else None.
+
+        With no format suffix or ``?format=``, and an ``Accept`` header that
+        is absent, ``*/*`` or exactly the first renderer's media type, DRF's
+        ``DefaultContentNegotiation`` picks the first renderer. Parsing the
+        header and ranking media types would only confirm that.
+        """
+        if self.format_kwarg:
+            return None
+        negotiator = self.get_content_negotiator()
+        if type(negotiator) is not DefaultContentNegotiation:
+            return None
+        django_request = request._request
+        override = negotiator.settings.URL_FORMAT_OVERRIDE
+        if override and override in django_request.GET:
+            return None
+        renderers = self.get_renderers()
+        if not renderers:
+            return None
+        first = renderers[0]
+        media_type = first.media_type
+        if not isinstance(media_type, str) or ";" in media_type or "*" in media_type:
+            return None
+        accept = django_request.META.get("HTTP_ACCEPT")
+        if accept is None or accept == "*/*":
+            return first, media_type
+        if accept == media_type:
+            return first, accept
+        return None
 
     async def aperform_authentication(self, request: Any) -> None:
         """Set ``request.user`` and ``request.auth`` from the first authenticator that succeeds.

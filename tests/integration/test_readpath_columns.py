@@ -1,4 +1,4 @@
-"""The column read path of async list and retrieve views.
+"""The column read path of async list views, and retrieve, which keeps instances.
 
 Each case renders the same request twice, once with ``fetch_columns`` on
 and once off, and checks the bytes match; the SQL shows which path ran
@@ -194,18 +194,13 @@ def test_the_opt_out_attribute_keeps_instances(catalog):
     assert '"description"' in sql
 
 
-def test_retrieve_reads_columns_when_no_permission_checks_objects(catalog):
+def test_retrieve_keeps_the_instance_and_renders_through_the_class_plan(catalog):
     target = catalog[2]
-    for permission_classes in (
-        [permissions.AllowAny],
-        [drf_permissions.AllowAny, permissions.IsAuthenticatedOrReadOnly],
-        [],
-    ):
-        view = detail_view(permission_classes=permission_classes)
-        response, columns = both(view, pk=target.pk)
-        assert response.status_code == 200
-        assert columns
-        assert response.data["id"] == target.pk
+    response, columns = both(detail_view(), pk=target.pk)
+    assert response.status_code == 200
+    assert not columns
+    assert response.data == dict(ProductRead(target).data)
+    assert response.data["id"] == target.pk
 
 
 @pytest.mark.parametrize("pk", ["999999", "abc"])
