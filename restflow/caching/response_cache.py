@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import Any, cast
 
 from restflow.caching.constants import CACHE_MISSING, METADATA_CACHE_STATUS, CacheStatus
 from restflow.caching.decorators import _check_predicates, _check_ttl, resolve_key_constructor
@@ -96,10 +96,10 @@ class _DefaultResponseKey:
         fields = constructor.fields
         self._path_params = fields["path_params"]
         self._query = fields["query_params"]
-        self._host = sorted((encode_value(name), name) for name in fields["host"].headers)
-        self._negotiation = sorted(
-            (encode_value(name), name) for name in fields["negotiation"].headers
-        )
+        host = cast(HeadersKeyField, fields["host"])
+        negotiation = cast(HeadersKeyField, fields["negotiation"])
+        self._host = sorted((encode_value(name), name) for name in host.headers)
+        self._negotiation = sorted((encode_value(name), name) for name in negotiation.headers)
         self._settings: tuple[int, str, str, str] | None = None
 
     def _constants(self) -> tuple[str, str, str]:
