@@ -96,12 +96,13 @@ def _field_is_plannable(field: Any) -> bool:
     if any(getattr(validator, "requires_context", False) for validator in field.validators):
         return False
     child = getattr(field, "child", None)
-    if child is not None:
+    while child is not None:
         module = type(child).__module__
         if not (module.startswith("restflow.filters.") or module.startswith("rest_framework.")):
             return False
         if any(getattr(validator, "requires_context", False) for validator in child.validators):
             return False
+        child = getattr(child, "child", None)
     return True
 
 

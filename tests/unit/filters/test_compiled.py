@@ -331,3 +331,16 @@ def test_hook_added_to_a_base_after_first_use_is_called():
     Base.validate = lambda self, attrs: {**attrs, "category": 0}
     filterset, _queryset = run(Leaf, "category=3")
     assert filterset.validated_data["category"] == 0
+
+
+def test_custom_class_nested_in_a_list_child_keeps_the_general_path():
+    from restflow.filters import ListField
+
+    class Tripled(drf_fields.IntegerField):
+        def to_internal_value(self, data):
+            return super().to_internal_value(data) * 3
+
+    class Nested(Bench):
+        ids = ListField(child=drf_fields.ListField(child=Tripled()), db_field="id")
+
+    assert get_plan(Nested) is None
