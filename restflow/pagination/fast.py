@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib import parse
 
 from django.template import loader
+from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from restflow.pagination.pagination import (
     BasePagination,
@@ -121,16 +122,34 @@ class FastPageNumberPagination(BasePagination):
     def get_next_link(self) -> str | None:
         if not self.has_next:
             return None
-        url = self.request.build_absolute_uri()
-        return replace_query_param(url, self.page_query_param, self.page_number + 1)
+        return self._page_link(self.page_number + 1)
 
     def get_previous_link(self) -> str | None:
         if self.page_number <= 1:
             return None
-        url = self.request.build_absolute_uri()
-        if self.page_number == 2:
-            return remove_query_param(url, self.page_query_param)
-        return replace_query_param(url, self.page_query_param, self.page_number - 1)
+        return self._page_link(None if self.page_number == 2 else self.page_number - 1)
+
+    def _page_link(self, page: int | None) -> str:
+        """Return the request's URL with ``page`` set, or without the page parameter.
+
+        The same URLs as DRF's ``replace_query_param`` and
+        ``remove_query_param``; the request's URL is split and its query
+        parsed once for both links instead of once per link.
+        """
+        request = self.request
+        cached = self.__dict__.get("_link_parts")
+        if cached is None or cached[0] is not request:
+            parts = parse.urlsplit(force_str(request.build_absolute_uri()))
+            cached = (request, parts, parse.parse_qs(parts.query, keep_blank_values=True))
+            self.__dict__["_link_parts"] = cached
+        _, parts, parsed = cached
+        params = dict(parsed)
+        if page is None:
+            params.pop(self.page_query_param, None)
+        else:
+            params[force_str(self.page_query_param)] = [force_str(page)]
+        query = parse.urlencode(sorted(params.items()), doseq=True)
+        return parse.urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
 
     def get_paginated_response(self, data: Any) -> Response:
         return Response(

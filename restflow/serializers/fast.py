@@ -501,6 +501,10 @@ def _tuple_code(kind: str, i: int) -> list[str]:
         ]
     elif kind == DATETIME_ISO:
         body += [
+            # Database drivers hand out UTC datetimes; shown in UTC they
+            # need no conversion, and their isoformat() ends in +00:00.
+            f"        elif u{i} and type(v{i}) is datetime_type and v{i}.tzinfo is utc:",
+            f"            ret[n{i}] = v{i}.isoformat()[:-6] + 'Z'",
             f"        elif type(v{i}) is datetime_type and type(v{i}.tzinfo) in fixed_aware:",
             "            try:",
             f"                s = v{i}.astimezone(x{i}).isoformat()",
@@ -515,12 +519,20 @@ def _tuple_code(kind: str, i: int) -> list[str]:
     return body
 
 
+def _is_utc(zone: Any) -> bool:
+    return zone is datetime.timezone.utc or (
+        isinstance(zone, zoneinfo.ZoneInfo) and zone.key == "UTC"
+    )
+
+
 @functools.lru_cache(maxsize=512)
 def _tuple_factory(kinds: tuple[str, ...]) -> Callable[..., Callable[[Any], dict[str, Any]]]:
     # As in _row_factory, the source holds only generated identifiers.
     lines = ["def make(names, fields, extras):"]
     for i in range(len(kinds)):
-        lines.append(f"    n{i} = names[{i}]; f{i} = fields[{i}]; x{i} = extras[{i}]")
+        lines.append(
+            f"    n{i} = names[{i}]; f{i} = fields[{i}]; x{i} = extras[{i}]; u{i} = is_utc(x{i})"
+        )
     unpack = ", ".join(f"v{i}" for i in range(len(kinds)))
     lines += ["    def row(values):", f"        {unpack}, = values", "        ret = {}"]
     for i, kind in enumerate(kinds):
@@ -530,6 +542,8 @@ def _tuple_factory(kinds: tuple[str, ...]) -> Callable[..., Callable[[Any], dict
         "datetime_type": datetime.datetime,
         "decimal_type": decimal.Decimal,
         "fixed_aware": frozenset({datetime.timezone, zoneinfo.ZoneInfo}),
+        "utc": datetime.timezone.utc,
+        "is_utc": _is_utc,
     }
     exec(
         compile("\n".join(lines), f"<restflow column path {len(kinds)} fields>", "exec"), namespace

@@ -169,6 +169,20 @@ def test_column_rows_render_like_instances_and_drf(overrides):
     assert plan.tuple_row(values) == expected
 
 
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Paris", "America/St_Johns"])
+@pytest.mark.parametrize("microsecond", [0, 120])
+def test_column_datetimes_follow_the_current_zone(zone, microsecond):
+    drf_cls, cls = pair(["id", "created_at"])
+    at = datetime.datetime(2024, 3, 31, 1, 30, 5, microsecond, tzinfo=datetime.timezone.utc)
+    with timezone.override(zoneinfo.ZoneInfo(zone)):
+        plan = class_plan(cls)
+        assert plan is not None and plan.tuple_row is not None
+        expected = dict(drf_cls(product(created_at=at)).data)
+        assert plan.tuple_row((1, at)) == expected
+    if zone == "UTC":
+        assert expected["created_at"].endswith("Z")
+
+
 def test_current_time_zone_is_followed_per_request():
     drf_cls, cls = pair(["id", "created_at"])
     with timezone.override(zoneinfo.ZoneInfo("Europe/Paris")):
