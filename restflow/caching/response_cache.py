@@ -25,9 +25,11 @@ from restflow.caching.key_fields import (
     ViewKwargsKeyField,
     _names,
     _query_params_of,
+    _signature,
     extract_request_object,
     request_identity,
     resolve_attr_path,
+    url_kwarg_text,
 )
 from restflow.caching.response_store import (
     CACHEABLE_METHODS,
@@ -101,6 +103,7 @@ class _DefaultResponseKey:
         self._host = sorted((encode_value(name), name) for name in host.headers)
         self._negotiation = sorted((encode_value(name), name) for name in negotiation.headers)
         self._settings: tuple[int, str, str, str] | None = None
+        self._shape = _handler_shape(wrapper.func)
 
     def _constants(self) -> tuple[str, str, str]:
         from restflow.settings import restflow_settings
@@ -118,6 +121,23 @@ class _DefaultResponseKey:
             self._settings = known
         return known[1], known[2], known[3]
 
+    def _url_kwargs_text(
+        self, func: Callable[..., Any], args: Sequence[Any], kwargs: Mapping[str, Any]
+    ) -> str:
+        shape = self._shape
+        if shape is not None:
+            leading, rest = shape
+            if len(args) >= len(leading) and not any(name in kwargs for name in leading):
+                # What bind_call gives for (self, request, *args, **kwargs):
+                # the leading names and *args are never keyed, the URL kwargs are.
+                payload = {name: url_kwarg_text(value) for name, value in kwargs.items()}
+                if rest not in _URL_KWARGS_EXCLUDED and rest not in kwargs:
+                    payload = {rest: url_kwarg_text(tuple(args[len(leading) :])), **payload}
+                for name in _URL_KWARGS_EXCLUDED.intersection(payload):
+                    del payload[name]
+                return self._path_params.stringify(payload)
+        return self._path_params.get_cache_key_part(func, args, kwargs)
+
     @staticmethod
     def _mapping(headers: Any, pairs: Sequence[tuple[str, str]]) -> str:
         get = headers.get
@@ -131,7 +151,7 @@ class _DefaultResponseKey:
             return None
         namespace, identifier, empty_query = self._constants()
         constructor = self._constructor
-        partition = "path_params=" + self._path_params.get_cache_key_part(func, args, kwargs)
+        partition = "path_params=" + self._url_kwargs_text(func, args, kwargs)
         headers = getattr(request, "headers", {})
         params = _query_params_of(request)
         query = (
@@ -161,6 +181,39 @@ class _DefaultResponseKey:
             suffix,
             hash_on_overflow,
         )
+
+
+_URL_KWARGS_EXCLUDED = ViewKwargsKeyField.excluded
+
+
+def _handler_shape(func: Callable[..., Any]) -> tuple[tuple[str, ...], str] | None:
+    """Return the leading names and the ``*args`` name of ``f(self, request, *args, **kw)``.
+
+    ``None`` for any other signature: its URL kwargs are keyed through
+    ``bind_call``. Leading parameters must be receiver or request
+    parameters without defaults, which the key never includes.
+    """
+    import inspect
+
+    signature = _signature(func)
+    if signature is None:
+        return None
+    parameters = list(signature.parameters.values())
+    if len(parameters) < 2:
+        return None
+    *leading, rest, extra = parameters
+    if rest.kind is not inspect.Parameter.VAR_POSITIONAL:
+        return None
+    if extra.kind is not inspect.Parameter.VAR_KEYWORD:
+        return None
+    for parameter in leading:
+        if (
+            parameter.kind is not inspect.Parameter.POSITIONAL_OR_KEYWORD
+            or parameter.default is not inspect.Parameter.empty
+            or parameter.name not in _URL_KWARGS_EXCLUDED
+        ):
+            return None
+    return tuple(parameter.name for parameter in leading), rest.name
 
 
 def extract_view_and_request(

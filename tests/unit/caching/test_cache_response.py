@@ -355,3 +355,47 @@ def test_async_handler_is_bound_once_per_view_instance():
     assert "get" not in override.__dict__
     super(Override, override).get  # noqa: B018
     assert "get" not in override.__dict__
+
+
+def _star(self, request, *args, **kwargs):
+    return None
+
+
+def _star_named(self, request, *extra, **kwargs):
+    return None
+
+
+def _plain(request, *args, **kwargs):
+    return None
+
+
+def _defaults(self, request, pk=1, *args, **kwargs):
+    return None
+
+
+@pytest.mark.parametrize("func", [_star, _star_named, _plain, _defaults])
+@pytest.mark.parametrize(
+    ("extra_args", "kwargs"),
+    [
+        ((), {}),
+        ((), {"pk": 5, "slug": "a b"}),
+        (("x", 3), {"pk": "5"}),
+        ((), {"args": 1, "extra": 2, "kwargs": 3, "cls": 4}),
+        ((), {"request": "twice"}),
+    ],
+)
+def test_url_kwargs_of_default_keys_equal_the_field(func, extra_args, kwargs):
+    from restflow.caching.response_cache import cache_response
+
+    wrapper = cache_response()(func)
+    request = _drf_request("/api/things/")
+    leading = (request,) if func is _plain else (_Viewish(), request)
+    args = leading + extra_args
+    field = wrapper.key_constructor.fields["path_params"]
+    try:
+        expected = field.get_cache_key_part(wrapper.func, args, kwargs)
+    except TypeError:
+        with pytest.raises(TypeError):
+            wrapper._fast_key._url_kwargs_text(wrapper.func, args, kwargs)
+        return
+    assert wrapper._fast_key._url_kwargs_text(wrapper.func, args, kwargs) == expected
