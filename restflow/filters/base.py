@@ -245,7 +245,9 @@ class Field(drf_fields.Field):
                 raise AssertionError(
                     f"{self.field_name!r} has no db_field or filter_by to filter on."
                 )
-            condition = Q(**{path: self.to_query_value(value)})
+            # A (path, value) child is what Q(**{path: value}) builds, without
+            # the keyword dict and its sort.
+            condition = Q((path, self.to_query_value(value)))
         return ~condition if self.negate else condition
 
     def to_query_value(self, value: Any) -> Any:

@@ -189,7 +189,10 @@ class FilterSet(serializers.Serializer, metaclass=FilterMetaClass):
             members = [field.build_q(value) for field, value in group]
             conditions.append(functools.reduce(operators.or_, members))
         if conditions:
-            combined = functools.reduce(_COMBINE[self._options.operator], conditions)
+            if self._options.operator == "AND":
+                combined = and_all(conditions)
+            else:
+                combined = functools.reduce(_COMBINE[self._options.operator], conditions)
             queryset = queryset.filter(combined)
             if self._needs_distinct(queryset.model, combined):
                 logger.debug(
@@ -299,6 +302,28 @@ class FilterSet(serializers.Serializer, metaclass=FilterMetaClass):
         for processor in self._options.postprocessors:
             queryset = await maybe_await(processor(self, queryset))
         return queryset
+
+
+def and_all(conditions: list[Q]) -> Q:
+    """Return the ``Q`` that ``functools.reduce(operator.and_, conditions)`` builds, in one step.
+
+    Each ``&`` squashes a non-negated operand that is an AND (or has one
+    child) into the result and nests any other, so the result is one AND
+    node of those children. Building it at once skips the intermediate
+    nodes. Anything unusual (one condition, an empty ``Q``, an object that
+    is not a ``Q``) is left to ``reduce`` itself.
+    """
+    if len(conditions) < 2:
+        return functools.reduce(operators.and_, conditions)
+    children: list[Any] = []
+    for condition in conditions:
+        if type(condition) is not Q or not condition.children:
+            return functools.reduce(operators.and_, conditions)
+        if not condition.negated and (condition.connector == Q.AND or len(condition.children) == 1):
+            children.extend(condition.children)
+        else:
+            children.append(condition)
+    return Q(*children)
 
 
 def _q_paths(condition: Q) -> Iterable[str]:
