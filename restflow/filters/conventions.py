@@ -18,6 +18,7 @@ from rest_framework.settings import api_settings
 from restflow.filters.filterset import FilterSet
 from restflow.filters.inline import InlineFilterSet
 from restflow.filters.lookups import ALL_FIELDS
+from restflow.filters.metaclass import FilterMetaClass
 
 __all__ = ["build_convention_filterset", "is_django_filterset"]
 
@@ -32,6 +33,9 @@ def is_django_filterset(filterset_class: Any) -> bool:
 
     Always False when django-filter is not installed.
     """
+    if isinstance(filterset_class, FilterMetaClass):
+        # A restflow FilterSet, as on nearly every request: skip the import.
+        return False
     try:
         from django_filters.filterset import BaseFilterSet
     except ImportError:
