@@ -12,10 +12,17 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from asgiref.sync import sync_to_async
+from django.db.models import QuerySet
 from rest_framework.response import Response
 
 from restflow.serializers.fast import ClassPlan
-from restflow.views.columns import column_plan, columns_queryset, paginator_takes_rows
+from restflow.serializers.offload import run_on_loop_or_thread
+from restflow.views.columns import (
+    column_plan,
+    columns_queryset,
+    paginator_takes_rows,
+    shared_plan,
+)
 from restflow.views.helpers import APIViewHelpersMixin
 from restflow.views.postfetch import PostFetch, amaterialize, aperform_post_fetches
 
@@ -89,6 +96,15 @@ class AsyncHelpersMixin(APIViewHelpersMixin):
         """
         fetches = self._post_fetches(post_fetches)
         cls = self.resolve_serializer_class(serializer_class, "response")
+        plan = shared_plan(self, cls, fetches, many=many)
+        if plan is not None and (isinstance(instance, (list, tuple, QuerySet)) or not many):
+            # The class plan renders exactly what the serializer would,
+            # without building one per request.
+            if many:
+                items = await amaterialize(instance)
+                return await run_on_loop_or_thread(lambda: plan.many(items), known_to_query=False)
+            if instance is not None:
+                return await run_on_loop_or_thread(lambda: plan.row(instance), known_to_query=False)
         if not has_async_representation(cls):
             return await sync_to_async(self.serialize)(
                 instance, many=many, serializer_class=cls, post_fetches=fetches

@@ -25,9 +25,10 @@ from rest_framework.renderers import JSONRenderer
 from restflow.pagination.fast import FastPageNumberPagination
 from restflow.serializers.fast import ClassPlan, class_plan
 from restflow.serializers.offload import defined_by_user
+from restflow.serializers.serializers import ListSerializer as RestflowListSerializer
 from restflow.serializers.serializers import ModelSerializer
 
-__all__ = ["column_plan", "columns_queryset", "paginator_takes_rows"]
+__all__ = ["column_plan", "columns_queryset", "paginator_takes_rows", "shared_plan"]
 
 # View methods that, when a user overrides them, see or shape the objects.
 _VIEW_HOOKS = (
@@ -77,8 +78,15 @@ def _view_allows(cls: type) -> bool:
     return known
 
 
-def column_plan(view: Any, serializer_class: Any, post_fetches: Any) -> ClassPlan | None:
-    """Return the class plan to serve ``view``'s response from columns, or None."""
+def shared_plan(
+    view: Any, serializer_class: Any, post_fetches: Any, *, many: bool = False
+) -> ClassPlan | None:
+    """Return the response serializer's class plan when ``view`` may use it directly.
+
+    Rendering through the plan skips building a serializer instance, so
+    ``response.data`` is a plain dict or list. Only JSON renderers get it:
+    the browsable API reads the serializer from the data.
+    """
     if not getattr(view, "fetch_columns", False) or post_fetches:
         return None
     if not _view_allows(type(view)):
@@ -89,7 +97,16 @@ def column_plan(view: Any, serializer_class: Any, post_fetches: Any) -> ClassPla
     cls = view.resolve_serializer_class(serializer_class, "response")
     if not (isinstance(cls, type) and issubclass(cls, ModelSerializer)):
         return None
-    plan = class_plan(cls)
+    if many:
+        list_class = getattr(getattr(cls, "Meta", None), "list_serializer_class", None)
+        if list_class is not None and list_class is not RestflowListSerializer:
+            return None
+    return class_plan(cls)
+
+
+def column_plan(view: Any, serializer_class: Any, post_fetches: Any) -> ClassPlan | None:
+    """Return the class plan to serve ``view``'s list from columns, or None."""
+    plan = shared_plan(view, serializer_class, post_fetches, many=True)
     if plan is None or plan.columns is None:
         return None
     return plan

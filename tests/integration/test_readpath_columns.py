@@ -252,3 +252,33 @@ def test_retrieve_queryset_that_needs_instances_still_checks_objects(catalog):
     response, columns = both(view, pk=catalog[2].pk)
     assert response.status_code == 403
     assert not columns
+
+
+def test_retrieve_with_deferred_columns_loads_them_off_the_loop(catalog):
+    target = catalog[1]
+    view = detail_view(queryset=Product.objects.only("id"))
+    response, _ = fetch(view, pk=target.pk)
+    reference, _ = fetch(detail_view(), pk=target.pk)
+    assert response.status_code == 200
+    assert response.data["name"] == target.name
+    assert response.content == reference.content
+
+
+def test_custom_list_serializer_class_still_runs(catalog):
+    from restflow.serializers import ListSerializer
+
+    class Shouting(ListSerializer):
+        def to_representation(self, data):
+            rows = super().to_representation(data)
+            return [{"id": row["id"], "name": row["name"].upper()} for row in rows]
+
+    class ShoutingRead(ModelSerializer):
+        class Meta:
+            model = Product
+            fields = ["id", "name"]
+            list_serializer_class = Shouting
+
+    view = list_view(pagination_class=None, serializer_class=ShoutingRead)
+    response, columns = both(view)
+    assert not columns
+    assert response.data[0]["name"] == catalog[0].name.upper()
