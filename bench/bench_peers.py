@@ -603,6 +603,13 @@ def targets(instr: dict, load: dict, database: dict) -> list[tuple[str, str, str
         detail,
         None if detail is None else detail <= 1.05,
     )
+    stateless = ratio(get(instr, "2|pg|restflow-stateless"), get(instr, "2|pg|floor"))
+    add(
+        "2 detail with JWT, stateless user: restflow vs floor",
+        "<= 1.05x",
+        stateless,
+        None if stateless is None else stateless <= 1.05,
+    )
     for variant in ("@cache_response", "route rule (middleware)"):
         value = ratio(get(instr, f"3|{variant}|restflow"), get(instr, "3|constant bytes|floor"))
         add(
@@ -724,7 +731,8 @@ def reading(instr: dict, load: dict) -> list[str]:
         f"adrf {times('1|pg|adrf', '1|pg|floor')}."
         f" DRF costs {times('1|pg|drf', '1|pg|restflow')} restflow's instructions.",
         f"- Scenario 2: restflow's JWT detail costs {times('2|pg|restflow', '2|pg|floor')} the "
-        f"floor, DRF + simplejwt {times('2|pg|drf', '2|pg|floor')}, ninja "
+        f"floor ({times('2|pg|restflow-stateless', '2|pg|floor')} with the stateless user), "
+        f"DRF + simplejwt {times('2|pg|drf', '2|pg|floor')}, ninja "
         f"{times('2|pg|ninja', '2|pg|floor')}.",
         f"- Scenario 3: a cache hit through `@cache_response` costs "
         f"{times('3|@cache_response|restflow', '3|constant bytes|floor')} a view that returns "
@@ -880,11 +888,22 @@ def write_section(
         "lookup in the local-memory cache, user row) + `IsAuthenticated`; DRF: "
         "`RetrieveAPIView` + simplejwt's `JWTAuthentication` (signature, claims, user row); "
         "ninja: an `HttpBearer` calling `jwt.decode` (no user row); floor: `jwt.decode` and "
-        "the product query.",
+        "the product query. restflow's `JWTStatelessUserAuthentication` makes every check of "
+        "`JWTAuthentication`, the blacklist lookup included, and builds the user from the "
+        "token's claims instead of reading its row.",
         "",
         *table_simple(
             "2",
-            [(LABELS[stack], f"2|pg|{stack}") for stack in ("floor", "drf", "ninja", "restflow")],
+            [
+                *(
+                    (LABELS[stack], f"2|pg|{stack}")
+                    for stack in ("floor", "drf", "ninja", "restflow")
+                ),
+                (
+                    "restflow, `JWTStatelessUserAuthentication`",
+                    "2|pg|restflow-stateless",
+                ),
+            ],
             "2|pg|floor",
             instr,
             load,

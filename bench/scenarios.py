@@ -62,6 +62,16 @@ def cases(tokens: dict[str, str]) -> list[Case]:
     for stack in ("floor", "drf", "ninja", "restflow"):
         headers = {"Authorization": f"Bearer {tokens[stack]}"}
         result.append(Case("2", "pg", stack, f"/{stack}/pg/products/{DETAIL_PK}/", "", headers))
+    result.append(
+        Case(
+            "2",
+            "pg",
+            "restflow-stateless",
+            f"/restflow/pg/stateless-products/{DETAIL_PK}/",
+            "",
+            {"Authorization": f"Bearer {tokens['restflow']}"},
+        )
+    )
     result += [
         Case("3", "constant bytes", "floor", f"/floor/pg/constant/{DETAIL_PK}/"),
         Case("3", "@cache_response", "restflow", f"/restflow/pg/cached/{DETAIL_PK}/"),

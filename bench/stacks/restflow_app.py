@@ -7,7 +7,7 @@ from django.urls import path
 from rest_framework.permissions import IsAuthenticated
 
 from bench.stacks.common import ALIASES, FIELDS, PAGE_SIZE, VALUE_FIELDS, aslow_dependency
-from restflow.authentication import JWTAuthentication
+from restflow.authentication import JWTAuthentication, JWTStatelessUserAuthentication
 from restflow.caching.response_cache import cache_response
 from restflow.filters import DecimalField, FilterSet, RestflowFilterBackend
 from restflow.pagination import CursorPagination, FastPageNumberPagination
@@ -65,6 +65,12 @@ class ProductDetail(AsyncRetrieveAPIView):
     permission_classes = [IsAuthenticated]
 
 
+class StatelessProductDetail(ProductDetail):
+    """The same checks on the token; the user comes from its claims, with no user query."""
+
+    authentication_classes = [JWTStatelessUserAuthentication]
+
+
 class CachedProductDetail(AsyncRetrieveAPIView):
     queryset = Product.objects.all()
     serializer_class = ProductSerializer
@@ -106,6 +112,7 @@ urlpatterns = [
         for db, alias in ALIASES.items()
     ),
     path("pg/products/<int:pk>/", ProductDetail.as_view()),
+    path("pg/stateless-products/<int:pk>/", StatelessProductDetail.as_view()),
     path("pg/cached/<int:pk>/", CachedProductDetail.as_view()),
     path("pg/rule-cached/<int:pk>/", RuleCachedProductDetail.as_view()),
     path("deep/cursor/", deep_list(Cursor)),
