@@ -308,7 +308,8 @@ class CachedResponseWrapper(CachedWrapper):
         base = key.render(RESPONSE_GENERATION_SLOT, key.suffix or "")
         vary_raw = base + ",~vary"
         data_raw = f"{base},~h={_vary_values(request, vary)}" if vary else base
-        if backend.fits(vary_raw) and backend.fits(data_raw):
+        cache = backend.cache
+        if backend.fits(vary_raw, cache) and backend.fits(data_raw, cache):
             return vary_raw, data_raw
         return (
             backend._finish_key(self._vary_key(key), RESPONSE_GENERATION_SLOT),

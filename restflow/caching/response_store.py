@@ -91,7 +91,6 @@ def rebuild_http_response(stored: Mapping[str, Any] | Sequence[Any]) -> HttpResp
     else:
         content, status, headers = stored
         entry = {"content": content, "status": status, "headers": list(dict(headers).items())}
-    response = HttpResponse(entry["content"], status=entry["status"])
-    for name, value in entry["headers"]:
-        response[name] = value
-    return response
+    # Headers given to the constructor are validated like ones set later,
+    # and a stored Content-Type spares it making a default one first.
+    return HttpResponse(entry["content"], status=entry["status"], headers=dict(entry["headers"]))

@@ -17,6 +17,7 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.http import HttpResponse
 from django.test import AsyncClient, Client, RequestFactory, override_settings
 
@@ -239,3 +240,65 @@ def test_a_retired_entry_is_not_served(adapter):
     assert _status(cached(request)) == "HIT"
     cached.delete_cache(request)
     assert _status(cached(request)) == "MISS"
+
+
+class CountingLocMemCache(LocMemCache):
+    """A local-memory cache that records the reads restflow makes (get_many reads by get)."""
+
+    reads: list[str] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._in_many = False
+
+    def get_many(self, keys, version=None):
+        self.reads.append("get_many")
+        self._in_many = True
+        try:
+            return super().get_many(keys, version=version)
+        finally:
+            self._in_many = False
+
+    def get(self, key, default=None, version=None):
+        if not self._in_many:
+            self.reads.append("get")
+        return super().get(key, default=default, version=version)
+
+
+@pytest.fixture
+def counting_cache():
+    counting = {
+        "BACKEND": "tests.integration.test_caching_hitpath.CountingLocMemCache",
+        "LOCATION": "hitpath-counting",
+    }
+    rules = [{**ROUTE_RULES[0], "cache_alias": "counting"}]
+    CALLS.clear()
+    with override_settings(
+        CACHES={**settings.CACHES, "counting": counting},
+        ROOT_URLCONF="tests.cacheapp.urls",
+        RESTFLOW_SETTINGS={
+            "CACHE_SETTINGS": {"CACHE_ALIAS": "counting"},
+            "MIDDLEWARE": {"CACHE_RULES": rules},
+        },
+    ):
+        caches["counting"].clear()
+        CountingLocMemCache.reads.clear()
+        yield CountingLocMemCache.reads
+        caches["counting"].clear()
+
+
+@pytest.mark.anyio
+async def test_a_hit_is_one_get_many(counting_cache):
+    from asgiref.sync import sync_to_async
+
+    product = await sync_to_async(_product)()
+    client = AsyncClient()
+    for url in ("/api/route-products/", f"/api/async-products/{product.pk}/"):
+        await client.get(url)
+        counting_cache.clear()
+        hit = await client.get(url)
+        assert _status(hit) == "HIT"
+        assert counting_cache == ["get_many"]
+    from tests.unit.caching.conftest import _close_executor_connections
+
+    await sync_to_async(_close_executor_connections, thread_sensitive=False)()

@@ -148,9 +148,13 @@ class BaseCacheBackend:
             tokens.append(value)
         return _combine(tokens + self._entry_generation(key, found))
 
-    def fits(self, rendered: str) -> bool:
-        """Return whether ``rendered`` stays within the key length limit in this cache."""
-        cache = self.cache
+    def fits(self, rendered: str, cache: BaseCache | None = None) -> bool:
+        """Return whether ``rendered`` stays within the key length limit in this cache.
+
+        ``cache`` is this adapter's cache when the caller already holds it.
+        """
+        if cache is None:
+            cache = self.cache
         if getattr(cache, "key_func", None) is default_key_func:
             # What make_key would build, measured without building it.
             length = len(cache.key_prefix) + len(str(cache.version)) + 2 + len(rendered)
