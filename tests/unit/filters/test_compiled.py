@@ -344,3 +344,29 @@ def test_custom_class_nested_in_a_list_child_keeps_the_general_path():
         ids = ListField(child=drf_fields.ListField(child=Tripled()), db_field="id")
 
     assert get_plan(Nested) is None
+
+
+def test_threads_sharing_the_plan_get_their_own_values_and_errors():
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(number):
+        if number % 3 == 0:
+            filterset = Bench(data=QueryDict(f"price__gte=bad{number}"))
+            try:
+                filterset.filter_queryset(Product.objects.all())
+            except ValidationError as exc:
+                return str(exc.detail["price__gte"][0])
+            return "no error"
+        filterset, _queryset = run(Bench, f"price__gte={number}&category={number}")
+        return filterset.validated_data
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(one, range(300)))
+    for number, result in enumerate(results):
+        if number % 3 == 0:
+            assert f"'bad{number}'" in result
+        else:
+            assert result == {
+                "price__gte": Decimal(number).quantize(Decimal("0.01")),
+                "category": number,
+            }
