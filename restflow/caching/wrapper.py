@@ -214,11 +214,26 @@ class CachedWrapper:
             return await self._acall((instance, *args), kwargs)
 
         functools.update_wrapper(bound, self.func)
-        for name in self.CALL_METHODS:
-            setattr(bound, name, functools.partial(getattr(self, name), instance))
-        for name in ("ainvalidate_all", "invalidate_all", "key_constructor", "identifier"):
-            setattr(bound, name, getattr(self, name))
+        methods, shared = self._bound_parts()
+        attributes = bound.__dict__
+        attributes.update(shared)
+        for name, method in methods:
+            attributes[name] = functools.partial(method, instance)
         return bound
+
+    def _bound_parts(self) -> tuple[list[tuple[str, Any]], dict[str, Any]]:
+        # What every bound handler carries besides its instance, looked up
+        # once: binding happens on every request of a cached view.
+        parts = self.__dict__.get("_bound_parts_cache")
+        if parts is None:
+            methods = [(name, getattr(self, name)) for name in sorted(self.CALL_METHODS)]
+            shared = {
+                name: getattr(self, name)
+                for name in ("ainvalidate_all", "invalidate_all", "key_constructor", "identifier")
+            }
+            parts = (methods, shared)
+            self.__dict__["_bound_parts_cache"] = parts
+        return parts
 
     # --- configuration ---------------------------------------------------------------
 
