@@ -6,12 +6,14 @@ from collections.abc import Awaitable
 from typing import Any
 
 from asgiref.sync import sync_to_async
+from rest_framework import permissions as drf_permissions
 from rest_framework.request import Request
 
 __all__ = [
     "has_object_permission",
     "has_permission",
     "is_async_permission",
+    "is_inline_permission",
     "resolve_object_permission",
     "resolve_permission",
 ]
@@ -24,6 +26,29 @@ def is_async_permission(permission: Any) -> bool:
     ``sync_to_async`` hop.
     """
     return callable(getattr(permission, "ahas_permission", None))
+
+
+# DRF's permission classes that only read request.method and attributes of
+# request.user, which async views have set before permissions run. Calling
+# them on the event loop saves a worker-thread hop per request. Exact types
+# only: a subclass may override a method with one that does I/O.
+_INLINE_PERMISSIONS: frozenset[type] = frozenset(
+    {
+        drf_permissions.AllowAny,
+        drf_permissions.IsAuthenticated,
+        drf_permissions.IsAdminUser,
+        drf_permissions.IsAuthenticatedOrReadOnly,
+    }
+)
+
+
+def is_inline_permission(permission: Any) -> bool:
+    """Return True when ``permission`` is one of DRF's I/O-free classes, used unchanged.
+
+    Async views call such a permission's sync methods directly instead of
+    in a worker thread.
+    """
+    return type(permission) in _INLINE_PERMISSIONS
 
 
 def has_permission(permission: Any, request: Request, view: Any) -> Awaitable[bool] | bool:

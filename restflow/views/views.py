@@ -21,7 +21,7 @@ from rest_framework import views as drf_views
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.request import ForcedAuthentication, Request
 
-from restflow.permissions.hooks import is_async_permission
+from restflow.permissions.hooks import is_async_permission, is_inline_permission
 from restflow.views.async_helpers import AsyncHelpersMixin
 from restflow.views.helpers import APIViewHelpersMixin
 from restflow.views.postfetch import aperform_post_fetches, perform_post_fetches
@@ -214,14 +214,20 @@ class AsyncAPIView(AsyncHelpersMixin, APIView):
         pending: list[Any] = []
         permission: Any
         for permission in self.get_permissions():
-            if not is_async_permission(permission):
+            inline = is_inline_permission(permission)
+            if not inline and not is_async_permission(permission):
                 _report_thread_fallback(permission, "has_permission")
                 pending.append(permission)
                 continue
+            # Earlier permissions are checked first, so the first refusal names the right one.
             if pending:
                 await self._acheck_sync_permissions(pending, request)
                 pending = []
-            if not await permission.ahas_permission(request, self):
+            if inline:
+                granted = permission.has_permission(request, self)
+            else:
+                granted = await permission.ahas_permission(request, self)
+            if not granted:
                 self._deny(request, permission)
         if pending:
             await self._acheck_sync_permissions(pending, request)
@@ -236,14 +242,19 @@ class AsyncAPIView(AsyncHelpersMixin, APIView):
         pending: list[Any] = []
         permission: Any
         for permission in self.get_permissions():
-            if not callable(getattr(permission, "ahas_object_permission", None)):
+            inline = is_inline_permission(permission)
+            if not inline and not callable(getattr(permission, "ahas_object_permission", None)):
                 _report_thread_fallback(permission, "has_object_permission")
                 pending.append(permission)
                 continue
             if pending:
                 await self._acheck_sync_object_permissions(pending, request, obj)
                 pending = []
-            if not await permission.ahas_object_permission(request, self, obj):
+            if inline:
+                granted = permission.has_object_permission(request, self, obj)
+            else:
+                granted = await permission.ahas_object_permission(request, self, obj)
+            if not granted:
                 self._deny(request, permission)
         if pending:
             await self._acheck_sync_object_permissions(pending, request, obj)

@@ -322,3 +322,69 @@ def test_sync_serializer_create_hops(hops):
         "serialize",
     ]
     assert "BaseSerializer.save" in hops.names()
+
+
+class DrfStockPermissionsView(AllAsyncView):
+    """DRF's own I/O-free permission classes, used unchanged."""
+
+    permission_classes = [
+        drf_permissions.AllowAny,
+        drf_permissions.IsAuthenticatedOrReadOnly,
+        drf_permissions.IsAuthenticated,
+    ]
+
+
+@run_async
+async def test_drf_stock_permissions_run_without_a_hop(hops):
+    response = await DrfStockPermissionsView.as_view()(factory.get("/", HTTP_X_USER="ada"))
+    assert response.status_code == 200
+    assert hops.names() == []
+
+
+@run_async
+async def test_drf_stock_permissions_still_refuse_anonymous_requests(hops):
+    response = await DrfStockPermissionsView.as_view()(factory.post("/"))
+    assert response.status_code in (401, 403)
+    assert hops.names() == []
+
+
+class AdminOnlyView(AllAsyncView):
+    permission_classes = [drf_permissions.IsAdminUser]
+
+
+@run_async
+async def test_drf_is_admin_user_refuses_a_non_staff_user_inline(hops):
+    response = await AdminOnlyView.as_view()(factory.get("/", HTTP_X_USER="ada"))
+    assert response.status_code == 403
+    assert hops.names() == []
+
+
+class SubclassedIsAuthenticated(drf_permissions.IsAuthenticated):
+    """A subclass may do I/O in an override, so it keeps the worker thread."""
+
+
+class SubclassedPermissionView(AllAsyncView):
+    permission_classes = [SubclassedIsAuthenticated]
+
+
+@run_async
+async def test_a_subclass_of_a_stock_permission_keeps_its_hop(hops):
+    response = await SubclassedPermissionView.as_view()(factory.get("/", HTTP_X_USER="ada"))
+    assert response.status_code == 200
+    assert hops.names() == ["_denied_permission"]
+
+
+class RefusingSyncPermission(SyncOnlyPermission):
+    message = "the sync permission refused"
+
+
+class SyncBeforeInlineView(AllAsyncView):
+    permission_classes = [RefusingSyncPermission, drf_permissions.IsAdminUser]
+
+
+@run_async
+async def test_a_sync_permission_before_an_inline_one_is_checked_first(hops):
+    response = await SyncBeforeInlineView.as_view()(factory.get("/", HTTP_X_USER="ada"))
+    assert response.status_code == 403
+    assert "the sync permission refused" in str(response.data)
+    assert hops.names() == ["_denied_permission"]
