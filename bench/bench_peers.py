@@ -716,6 +716,55 @@ def plot(instr: dict, database: dict) -> list[str]:
 
 FINDINGS = BENCH_DIR / "peers_findings.md"
 
+# restflow's instructions per request before the fixes that peers_findings.md
+# describes: commit 3fbe878, counted on 2026-12-05 with
+# `bench_peers.py --only 1,2,3:floor,restflow`, beside the floor of that run.
+BEFORE_COMMIT = "3fbe878"
+BEFORE = {
+    "1|pg|restflow": (19_771_712, 9_231_169),
+    "1|sqlite|restflow": (25_156_881, 14_143_201),
+    "2|pg|restflow": (11_288_806, 5_163_101),
+    "3|@cache_response|restflow": (7_644_262, 1_841_785),
+    "3|route rule (middleware)|restflow": (5_960_794, 1_841_785),
+}
+BEFORE_LABELS = {
+    "1|pg|restflow": "1 list, PostgreSQL",
+    "1|sqlite|restflow": "1 list, SQLite",
+    "2|pg|restflow": "2 detail with JWT (`JWTAuthentication`)",
+    "3|@cache_response|restflow": "3 cache hit, `@cache_response`",
+    "3|route rule (middleware)|restflow": "3 cache hit, route rule",
+}
+BEFORE_FLOORS = {
+    "1|pg|restflow": "1|pg|floor",
+    "1|sqlite|restflow": "1|sqlite|floor",
+    "2|pg|restflow": "2|pg|floor",
+    "3|@cache_response|restflow": "3|constant bytes|floor",
+    "3|route rule (middleware)|restflow": "3|constant bytes|floor",
+}
+
+
+def table_before_after(instr: dict) -> list[str]:
+    """Return restflow's counts at ``BEFORE_COMMIT`` beside this run's, each against its floor."""
+    lines = [
+        f"| case | before ({BEFORE_COMMIT}) | vs floor then | now | vs floor now |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for key, (count, floor) in BEFORE.items():
+        now = instr.get(key)
+        floor_now = instr.get(BEFORE_FLOORS[key])
+        lines.append(
+            _row(
+                [
+                    BEFORE_LABELS[key],
+                    _count(count),
+                    _ratio(count, floor),
+                    _count(now),
+                    _ratio(now, floor_now),
+                ]
+            )
+        )
+    return lines
+
 
 def reading(instr: dict, load: dict) -> list[str]:
     """Return the generated summary lines; the profile notes come from ``peers_findings.md``."""
@@ -859,6 +908,15 @@ def write_section(
         "### Reading",
         "",
         *reading(instr, load),
+        "",
+    ]
+    lines += [
+        "### Before and after the fixes",
+        "",
+        f"restflow's instructions per request at commit `{BEFORE_COMMIT}`, before the changes "
+        "described below, and in this run. Each ratio is to the floor of the same run.",
+        "",
+        *table_before_after(instr),
         "",
     ]
     if FINDINGS.is_file():
