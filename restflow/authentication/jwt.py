@@ -424,6 +424,25 @@ class Token:
 
         return await arevoke_token(self)
 
+    def blacklist_family(self) -> None:
+        """Revoke every token of this token's login: the code form of a logout.
+
+        :meth:`blacklist` revokes only this token; access tokens minted from
+        it, and refresh tokens rotated from it, keep working until they
+        expire. This revokes them all, as ``TokenBlacklistView`` does. A
+        token without a family (minted before families existed) revokes
+        nothing.
+        """
+        from restflow.authentication.revocation import revoke_family
+
+        revoke_family(self, reason="logout")
+
+    async def ablacklist_family(self) -> None:
+        """Async twin of :meth:`blacklist_family`."""
+        from restflow.authentication.revocation import arevoke_family
+
+        await arevoke_family(self, reason="logout")
+
 
 class AccessToken(Token):
     """A short-lived token that authenticates requests (``ACCESS_TOKEN_LIFETIME``)."""

@@ -126,6 +126,32 @@ def test_revoked_family(jwt_settings, user, make_request, cls, mode):
 
 @both
 @modes
+def test_blacklisting_a_refresh_token_leaves_its_access_tokens_working(
+    jwt_settings, user, make_request, cls, mode
+):
+    refresh = RefreshToken.for_user(user)
+    access = refresh.access_token
+    refresh.blacklist() if mode == "sync" else run(refresh.ablacklist)
+    assert authenticate(cls, make_request(f"Bearer {access}"), mode)[0].pk == user.pk
+
+
+@both
+@modes
+def test_blacklist_family_revokes_access_tokens_of_the_login(
+    jwt_settings, user, make_request, cls, mode
+):
+    refresh = RefreshToken.for_user(user)
+    access = refresh.access_token
+    other_login = RefreshToken.for_user(user).access_token
+    refresh.rotate().blacklist_family() if mode == "sync" else run(
+        refresh.rotate().ablacklist_family
+    )
+    assert rejected(cls, make_request, access, mode).get_codes() == "token_blacklisted"
+    assert authenticate(cls, make_request(f"Bearer {other_login}"), mode)[0].pk == user.pk
+
+
+@both
+@modes
 def test_revoked_family_through_logout_of_a_rotated_token(
     jwt_settings, user, make_request, cls, mode
 ):
