@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
@@ -104,6 +105,8 @@ class _DefaultResponseKey:
         self._negotiation = sorted((encode_value(name), name) for name in negotiation.headers)
         self._settings: tuple[int, str, str, str] | None = None
         self._shape = _handler_shape(wrapper.func)
+        self._partitions: dict[Any, str] = {}
+        self._suffixes: dict[Any, tuple[str | None]] = {}
 
     def _constants(self) -> tuple[str, str, str]:
         from restflow.settings import restflow_settings
@@ -119,6 +122,9 @@ class _DefaultResponseKey:
                 self._query.stringify({}),
             )
             self._settings = known
+            # Remembered texts hold digests made with the old settings' algorithm.
+            self._partitions.clear()
+            self._suffixes.clear()
         return known[1], known[2], known[3]
 
     def _url_kwargs_text(
@@ -143,6 +149,63 @@ class _DefaultResponseKey:
         get = headers.get
         return "M(" + ",".join(f"{key}={encode_value(get(name))}" for key, name in pairs) + ")"
 
+    def _partition(
+        self, func: Callable[..., Any], args: Sequence[Any], kwargs: Mapping[str, Any]
+    ) -> str:
+        shape = self._shape
+        memo_key: Any = None
+        if shape is not None and len(args) >= len(shape[0]):
+            # The receiver and the request are never keyed; what follows them is.
+            # Types count too: 1, 1.0 and True are equal keys of a dict but key as different text.
+            memo_key = (
+                tuple((type(value), value) for value in args[len(shape[0]) :]),
+                tuple((name, type(value), value) for name, value in kwargs.items()),
+            )
+            found = _memo_get(self._partitions, memo_key)
+            if found is not None:
+                return found
+        partition = "path_params=" + self._url_kwargs_text(func, args, kwargs)
+        if len(partition) > MAX_PARTITION_LENGTH:
+            partition = short_digest(partition)
+        if memo_key is not None:
+            _memo_put(self._partitions, memo_key, partition)
+        return partition
+
+    def _suffix(self, request: Any, query: str, limit: int, hash_on_overflow: bool) -> str | None:
+        headers = getattr(request, "headers", {})
+        identity = request_identity(request)
+        path = resolve_attr_path(request, "path")
+        scheme = resolve_attr_path(request, "scheme")
+        get = headers.get
+        # Everything the suffix is computed from: equal inputs give an equal
+        # suffix, so repeated requests skip the encoding and the digest.
+        memo_key = (
+            tuple(get(name) for _, name in self._host),
+            tuple(get(name) for _, name in self._negotiation),
+            identity,
+            path,
+            scheme,
+            query,
+            limit,
+            hash_on_overflow,
+        )
+        found = _memo_get(self._suffixes, memo_key)
+        if found is not None:
+            return found[0]
+        text = (
+            f"host={self._mapping(headers, self._host)},"
+            f"identity=M(sidentity={encode_value(identity)}),"
+            f"negotiation={self._mapping(headers, self._negotiation)},"
+            f"path=M(spath={encode_value(path, path='path')}),"
+            f"query_params={query},"
+            f"scheme=M(sscheme={encode_value(scheme, path='scheme')})"
+        )
+        suffix: str | None = text
+        if len(text) > limit:
+            suffix = short_digest(text) if hash_on_overflow else None
+        _memo_put(self._suffixes, memo_key, (suffix,))
+        return suffix
+
     def build(self, args: Sequence[Any], kwargs: Mapping[str, Any]) -> CacheKey | None:
         """Return the key of this call, or ``None`` to let the key fields build it."""
         func = self._wrapper.func
@@ -151,14 +214,31 @@ class _DefaultResponseKey:
             return None
         namespace, identifier, empty_query = self._constants()
         constructor = self._constructor
-        partition = "path_params=" + self._url_kwargs_text(func, args, kwargs)
-        headers = getattr(request, "headers", {})
         params = _query_params_of(request)
-        query = (
-            self._query.get_cache_key_part(func, args, kwargs)
-            if params is None or len(params)
-            else empty_query
+        if params is None or len(params):
+            # A non-empty query is hashed whole; its text is not worth a memo entry.
+            query = self._query.get_cache_key_part(func, args, kwargs)
+            suffix = self._plain_suffix(request, query, constructor)
+        else:
+            suffix = self._suffix(
+                request,
+                empty_query,
+                constructor.get_max_key_suffix_length(),
+                constructor.get_hash_suffix_on_overflow(),
+            )
+        if suffix is None:
+            return None
+        return CacheKey(
+            namespace,
+            identifier,
+            self._partition(func, args, kwargs),
+            constructor.get_version(),
+            suffix,
+            constructor.get_hash_suffix_on_overflow(),
         )
+
+    def _plain_suffix(self, request: Any, query: str, constructor: Any) -> str | None:
+        headers = getattr(request, "headers", {})
         suffix = (
             f"host={self._mapping(headers, self._host)},"
             f"identity=M(sidentity={encode_value(request_identity(request))}),"
@@ -167,20 +247,29 @@ class _DefaultResponseKey:
             f"query_params={query},"
             f"scheme=M(sscheme={encode_value(resolve_attr_path(request, 'scheme'), path='scheme')})"
         )
-        limit = constructor.get_max_key_suffix_length()
-        hash_on_overflow = constructor.get_hash_suffix_on_overflow()
-        if len(suffix) > limit:
-            if not hash_on_overflow:
+        if len(suffix) > constructor.get_max_key_suffix_length():
+            if not constructor.get_hash_suffix_on_overflow():
                 return None
             suffix = short_digest(suffix)
-        return CacheKey(
-            namespace,
-            identifier,
-            partition if len(partition) <= MAX_PARTITION_LENGTH else short_digest(partition),
-            constructor.get_version(),
-            suffix,
-            hash_on_overflow,
-        )
+        return suffix
+
+
+# Past this many entries a memo starts over, so odd inputs cannot grow it without bound.
+_MEMO_LIMIT = 1024
+
+
+def _memo_get(memo: dict[Any, Any], key: Any) -> Any:
+    try:
+        return memo.get(key)
+    except TypeError:  # an unhashable URL kwarg or header value
+        return None
+
+
+def _memo_put(memo: dict[Any, Any], key: Any, value: Any) -> None:
+    if len(memo) >= _MEMO_LIMIT:
+        memo.clear()
+    with contextlib.suppress(TypeError):
+        memo[key] = value
 
 
 _URL_KWARGS_EXCLUDED = ViewKwargsKeyField.excluded
