@@ -8,6 +8,8 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any, cast
 
+from rest_framework.request import Request
+
 from restflow.caching.constants import CACHE_MISSING, METADATA_CACHE_STATUS, CacheStatus
 from restflow.caching.decorators import _check_predicates, _check_ttl, resolve_key_constructor
 from restflow.caching.encoding import encode_value
@@ -105,6 +107,7 @@ class _DefaultResponseKey:
         self._negotiation = sorted((encode_value(name), name) for name in negotiation.headers)
         self._settings: tuple[int, str, str, str] | None = None
         self._shape = _handler_shape(wrapper.func)
+        self._header_names = [name for _, name in (*self._host, *self._negotiation)]
         self._partitions: dict[Any, str] = {}
         self._suffixes: dict[Any, tuple[str | None]] = {}
 
@@ -172,16 +175,18 @@ class _DefaultResponseKey:
         return partition
 
     def _suffix(self, request: Any, query: str, limit: int, hash_on_overflow: bool) -> str | None:
-        headers = getattr(request, "headers", {})
         identity = request_identity(request)
-        path = resolve_attr_path(request, "path")
-        scheme = resolve_attr_path(request, "scheme")
+        # DRF's Request hands these reads to the Django request it wraps, through
+        # __getattr__ after a failed lookup; reading the wrapped one is the same, sooner.
+        source = request._request if type(request) is Request else request
+        headers = getattr(source, "headers", {})
+        path = resolve_attr_path(source, "path")
+        scheme = resolve_attr_path(source, "scheme")
         get = headers.get
         # Everything the suffix is computed from: equal inputs give an equal
         # suffix, so repeated requests skip the encoding and the digest.
         memo_key = (
-            tuple(get(name) for _, name in self._host),
-            tuple(get(name) for _, name in self._negotiation),
+            *[get(name) for name in self._header_names],
             identity,
             path,
             scheme,
@@ -215,16 +220,14 @@ class _DefaultResponseKey:
         namespace, identifier, empty_query = self._constants()
         constructor = self._constructor
         params = _query_params_of(request)
+        hash_on_overflow = constructor.get_hash_suffix_on_overflow()
         if params is None or len(params):
             # A non-empty query is hashed whole; its text is not worth a memo entry.
             query = self._query.get_cache_key_part(func, args, kwargs)
             suffix = self._plain_suffix(request, query, constructor)
         else:
             suffix = self._suffix(
-                request,
-                empty_query,
-                constructor.get_max_key_suffix_length(),
-                constructor.get_hash_suffix_on_overflow(),
+                request, empty_query, constructor.get_max_key_suffix_length(), hash_on_overflow
             )
         if suffix is None:
             return None
@@ -234,7 +237,7 @@ class _DefaultResponseKey:
             self._partition(func, args, kwargs),
             constructor.get_version(),
             suffix,
-            constructor.get_hash_suffix_on_overflow(),
+            hash_on_overflow,
         )
 
     def _plain_suffix(self, request: Any, query: str, constructor: Any) -> str | None:

@@ -110,3 +110,22 @@ def test_hash_algorithm_change_reaches_remembered_digests():
         second, slow = _build(wrapper, {}, {"pk": "x" * 400})
     assert second == slow
     assert (second.partition, second.suffix) != (first.partition, first.suffix)
+
+
+def test_plain_django_request_keys_equal_fresh_keys():
+    # A function view without @api_view passes Django's own request.
+    def view(request, pk):
+        return None
+
+    wrapper = cache_response()(view)
+    seen = set()
+    for _ in range(2):
+        for host in ("a.example", "b.example"):
+            args = (RequestFactory().get("/api/things/", HTTP_HOST=host),)
+            fast = wrapper._fast_key.build(args, {"pk": 3})
+            slow = KeyConstructor.generate_key(
+                wrapper.key_constructor, wrapper.func, args, {"pk": 3}
+            )
+            assert fast == slow
+            seen.add(fast.suffix)
+    assert len(seen) == 2
