@@ -186,14 +186,7 @@ class AsyncHelpersMixin(APIViewHelpersMixin):
         data = await self.aserialize(
             page, many=True, serializer_class=serializer_class, post_fetches=post_fetches
         )
-        hook = getattr(paginator, "aget_paginated_response", None)
-        if hook is not None:
-            response = await hook(data)
-        else:
-            response = paginator.get_paginated_response(data)
-        for name, value in (headers or {}).items():
-            response[name] = value
-        return response  # type: ignore[no-any-return]
+        return await _apage_response(paginator, data, headers)
 
     async def _acolumns_response(
         self, rows: Any, plan: ClassPlan, paginator: Any, headers: Mapping[str, str] | None
@@ -202,12 +195,16 @@ class AsyncHelpersMixin(APIViewHelpersMixin):
         if page is None:
             data = plan.many_tuples(await amaterialize(rows))
             return Response(data, headers=dict(headers) if headers else None)
-        data = plan.many_tuples(page)
-        hook = getattr(paginator, "aget_paginated_response", None)
-        if hook is not None:
-            response = await hook(data)
-        else:
-            response = paginator.get_paginated_response(data)
-        for name, value in (headers or {}).items():
-            response[name] = value
-        return response  # type: ignore[no-any-return]
+        return await _apage_response(paginator, plan.many_tuples(page), headers)
+
+
+async def _apage_response(paginator: Any, data: Any, headers: Mapping[str, str] | None) -> Any:
+    """Return the paginator's response for ``data``, through its async hook when it has one."""
+    hook = getattr(paginator, "aget_paginated_response", None)
+    if hook is not None:
+        response = await hook(data)
+    else:
+        response = paginator.get_paginated_response(data)
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
