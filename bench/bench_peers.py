@@ -1019,6 +1019,27 @@ def scenarios_fields() -> list[str]:
     return FIELDS
 
 
+RAW_RESULTS = BENCH_DIR / "results" / "peers.json"
+
+
+def _section_path() -> Path:
+    return Path(os.environ.get("RESTFLOW_BENCH_RESULT", BENCH_DIR / "results" / "peers.md"))
+
+
+def rewrite_from_json() -> int:
+    """Write the section again from the stored figures, e.g. after editing peers_findings.md."""
+    if not RAW_RESULTS.is_file():
+        print(f"peers: {RAW_RESULTS} is missing; run the benchmark first", file=sys.stderr)
+        return 2
+    raw = json.loads(RAW_RESULTS.read_text())
+    instr, database = raw["instructions"], raw["database_ms"]
+    plots = plot(instr, database)
+    section = write_section(instr, raw["load"], raw["rss"], database, raw["exports"], plots, False)
+    _section_path().write_text(section, encoding="utf-8")
+    print(f"peers: rewrote {_section_path()} from {RAW_RESULTS}", flush=True)
+    return 0
+
+
 def print_only(all_cases: list[Case], only: str, requests: int) -> int:
     """Count the cases that ``only`` selects and print them, for before/after comparisons."""
     wanted_scenarios, _, wanted_stacks = only.partition(":")
@@ -1057,8 +1078,15 @@ def main() -> int:
             " writes no section"
         ),
     )
+    parser.add_argument(
+        "--rewrite",
+        action="store_true",
+        help="rewrite the section and plots from results/peers.json, measuring nothing",
+    )
     options = parser.parse_args()
     setup_django()
+    if options.rewrite:
+        return rewrite_from_json()
     from bench import seed
 
     if options.drop:
@@ -1090,10 +1118,10 @@ def main() -> int:
     database = measure_database_time(all_cases)
     plots = plot(instr, database)
     section = write_section(instr, load, rss, database, exports, plots, options.quick)
-    target = Path(os.environ.get("RESTFLOW_BENCH_RESULT", BENCH_DIR / "results" / "peers.md"))
+    target = _section_path()
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(section, encoding="utf-8")
-    (BENCH_DIR / "results" / "peers.json").write_text(
+    RAW_RESULTS.write_text(
         json.dumps(
             {
                 "instructions": instr,
