@@ -49,7 +49,12 @@ class PointSerializer(serializers.Serializer):
 def _record(request, name: str, value: str = "1") -> None:
     directory = request.GET.get("record")
     if directory:
-        (Path(directory) / name).write_text(value)
+        # The tests poll for the file from another process: write it under a
+        # temporary name and rename it, so it never appears empty.
+        target = Path(directory) / name
+        partial = target.with_name(f".{name}.partial")
+        partial.write_text(value)
+        partial.replace(target)
 
 
 def _gate(request) -> Path | None:
