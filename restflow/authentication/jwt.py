@@ -236,7 +236,7 @@ def encode_token(payload: Mapping[str, Any]) -> str:
 
 @dataclass(frozen=True)
 class _DecodePlan:
-    """What verifying a token needs from the settings, resolved once per settings generation."""
+    """Settings that token verification needs, resolved once per settings generation."""
 
     algorithm: str
     algorithms: list[str]
@@ -292,9 +292,9 @@ def decode_token(raw: str | bytes) -> dict[str, Any]:
         raise TokenError("Token is invalid.")
     # The fast path parses the token once, where the full path parses its
     # header first to pick the keys and then the whole token again. It only
-    # answers when the full path would try the current key first and so reach
-    # the same verdict: a token it does not accept goes through the full path,
-    # which gives the exact error.
+    # returns a result when the full path would try the current key first and
+    # so reach the same verdict. A token it does not accept goes through the
+    # full path, which raises the exact error.
     try:
         plan = _decode_plan()
         decoded = jwt.decode_complete(

@@ -224,7 +224,7 @@ class JWTAuthentication(BaseAuthentication):
 
 @dataclass(frozen=True)
 class _StatelessPlan:
-    """What building a :class:`TokenUser` needs, resolved once per settings generation."""
+    """Settings that building a :class:`TokenUser` needs, resolved once per settings generation."""
 
     claim: str
     pk_field: Any
@@ -235,8 +235,9 @@ class _StatelessPlan:
 def _build_stateless_plan() -> _StatelessPlan:
     """Resolve the plan; raise when ``USER_ID_FIELD`` is not the user model's primary key.
 
-    A claim that holds, say, a username must not become ``pk``: code that
-    filters on ``request.user.pk`` would then match another user's rows.
+    A claim that contains, for example, a username must not become ``pk``,
+    because code that filters on ``request.user.pk`` would then match
+    another user's rows.
     """
     jwt_settings = get_jwt_settings()
     field_name = validate_user_id_field(jwt_settings.USER_ID_FIELD)
@@ -266,7 +267,7 @@ class JWTStatelessUserAuthentication(JWTAuthentication):
 
     The header, the token (signature, expiry, type and every claim) and
     the blacklist (the token's ``jti`` and its family) are checked exactly
-    as :class:`JWTAuthentication` checks them; only the user query is
+    as :class:`JWTAuthentication` checks them. Only the user query is
     skipped. Returns ``(TokenUser, AccessToken)``.
 
     Without the user row, a user who was deleted, deactivated or changed

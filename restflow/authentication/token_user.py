@@ -10,10 +10,10 @@ __all__ = ["TokenUser"]
 class TokenUser:
     """An authenticated user known only from a verified access token.
 
-    ``pk`` and ``id`` hold the user id claim, converted by the user model's
-    primary key field, so they compare equal to the ``pk`` of the real
-    user row. Nothing else about the user is known without a query: the
-    user is never staff or superuser, holds no permissions, and has no
+    ``pk`` and ``id`` contain the user id claim, converted by the user
+    model's primary key field, so they compare equal to the ``pk`` of the
+    real user row. Nothing else about the user is known without a query:
+    the user is never staff or superuser, has no permissions, and has no
     ``username``. Read other claims from ``token.payload``.
     """
 
@@ -62,7 +62,7 @@ class TokenUser:
         return False
 
     def has_perms(self, perm_list: Any, obj: Any = None) -> bool:
-        # Like a user row: an empty list asks for nothing and is granted.
+        # Like a user row: an empty list requests nothing and is granted.
         return all(self.has_perm(perm, obj) for perm in perm_list)
 
     def has_module_perms(self, app_label: str) -> bool:

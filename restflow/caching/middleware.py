@@ -179,10 +179,10 @@ def _route(request: Any) -> None:
 class _RouteKeyBuilder:
     """Build a route rule's keys from the raw request, without walking the key fields.
 
-    Gives exactly the keys the rule's key constructor builds (the tests
-    compare both), with everything that does not depend on the request
-    worked out once per rule: the scope, the field names and their order,
-    the header names, and the digest of an empty query string.
+    Gives exactly the keys the rule's key constructor builds, and the tests
+    compare both. Everything that does not depend on the request is worked
+    out once per rule: the scope, the field names and their order, the
+    header names, and the digest of an empty query string.
     """
 
     def __init__(self, wrapper: Any) -> None:

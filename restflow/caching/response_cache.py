@@ -183,6 +183,7 @@ class _DefaultResponseKey:
         path = resolve_attr_path(source, "path")
         scheme = resolve_attr_path(source, "scheme")
         get = headers.get
+
         # Everything the suffix is computed from: equal inputs give an equal
         # suffix, so repeated requests skip the encoding and the digest.
         memo_key = (
@@ -197,6 +198,7 @@ class _DefaultResponseKey:
         found = _memo_get(self._suffixes, memo_key)
         if found is not None:
             return found[0]
+
         text = (
             f"host={self._mapping(headers, self._host)},"
             f"identity=M(sidentity={encode_value(identity)}),"
@@ -205,6 +207,7 @@ class _DefaultResponseKey:
             f"query_params={query},"
             f"scheme=M(sscheme={encode_value(scheme, path='scheme')})"
         )
+
         suffix: str | None = text
         if len(text) > limit:
             suffix = short_digest(text) if hash_on_overflow else None
@@ -383,7 +386,7 @@ class CachedResponseWrapper(CachedWrapper):
 
     def _stored_vary(self, found: Any, token: str) -> list[str]:
         # A Vary record written under other generations may name headers the
-        # current responses do not vary on; only the data entry's own token
+        # current responses do not vary on. Only the data entry's own token
         # decides a hit, so an outdated record just means "no extra headers".
         if isinstance(found, dict) and found.get(ENTRY_TOKEN_KEY) == token:
             names = found.get("vary")
@@ -396,7 +399,7 @@ class CachedResponseWrapper(CachedWrapper):
     ) -> tuple[str, str]:
         """Return the stored keys of ``key``'s Vary record and of its entry for ``vary``."""
         # The suffix comes last in a rendered key, so both keys extend the
-        # rendered base key; only keys past the length limit take the long way.
+        # rendered base key. Only keys past the length limit take the long way.
         base = key.render(RESPONSE_GENERATION_SLOT, key.suffix or "")
         vary_raw = base + ",~vary"
         data_raw = f"{base},~h={_vary_values(request, vary)}" if vary else base

@@ -198,10 +198,10 @@ class CachedWrapper:
         bound = self._bind_async(instance)
         name = getattr(self, "_attribute_name", None) if self.keep_bound_on_instance else None
         # A view reads its handler several times per request (hasattr,
-        # getattr, the allowed methods); keep the bound handler on the
-        # instance so that it is built once. Only when this wrapper is what
-        # the instance's class has under that name: a subclass that
-        # overrides the method and calls super() must keep its override.
+        # getattr, the allowed methods), so the bound handler is kept on the
+        # instance and built once. This happens only when this wrapper is
+        # what the instance's class has under that name, because a subclass
+        # that overrides the method and calls super() must keep its override.
         if name is not None and getattr(type(instance), name, None) is self:
             with contextlib.suppress(AttributeError, TypeError):
                 instance.__dict__[name] = bound

@@ -6,11 +6,11 @@ variant and ``!`` twin on each request, even though a query string names only
 a few of them. A :class:`CompiledPlan` copies and binds the fields once per
 class and reads the query parameters with those shared fields.
 
-The plan only ever takes the success path. Whenever a value is invalid, a
-parameter is unknown, an OR group is sent, or the instance was customised in
-a way the plan cannot see, it returns ``None`` and the FilterSet runs its
-general path from scratch, so error envelopes and hooks behave exactly as
-before. A class that overrides a validation hook, declares a
+The plan only ever takes the success path. It returns ``None`` whenever a
+value is invalid, a parameter is unknown, an OR group is sent, or the
+instance was customised in a way the plan cannot see. The FilterSet then
+runs its general path from scratch, so error envelopes and hooks behave
+exactly as before. A class that overrides a validation hook, declares a
 ``validate_<name>`` method, or uses a field class defined outside restflow
 never gets a plan. A method added to the class or one of its bases later
 (a ``validate_<name>`` set by a test, say) makes the class be judged again
@@ -70,7 +70,7 @@ class _PlanRoot:
     """The parent of a plan's shared fields in place of a FilterSet instance.
 
     Fields read only ``value_limits`` (for the size limits) and ``partial``
-    from their root; both are fixed per class, and a partial instance never
+    from their root. Both are fixed per class, and a partial instance never
     uses the plan.
     """
 
@@ -163,7 +163,7 @@ class CompiledPlan:
                     primitive = empty
                 elif scalar and getlist is not None:
                     # The inline form of read_scalar for one text value that
-                    # is within the limits; anything else (repeats, a long
+                    # is within the limits. Anything else (repeats, a long
                     # value, a NUL byte) goes to the reader, which reports it.
                     raw = getlist(name)
                     text = raw[0] if len(raw) == 1 else None

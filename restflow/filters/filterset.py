@@ -229,7 +229,7 @@ class FilterSet(serializers.Serializer, metaclass=FilterMetaClass):
         """Return the validated values and the fields that filter with them.
 
         The class's compiled plan reads the parameters with fields shared by
-        every request; anything it does not accept as plainly valid goes
+        every request. Anything it does not accept as plainly valid goes
         through ``model_dump()`` and this instance's own fields, so errors
         and customisations behave exactly as without the plan.
         """
@@ -335,7 +335,8 @@ def _q_paths(condition: Q) -> Iterable[str]:
 
 
 # Models and filter paths are fixed once the app registry is ready, so the
-# answer is cached; the bound only guards against paths built from user input.
+# result is cached. The maxsize bound only guards against paths built from
+# user input.
 @functools.lru_cache(maxsize=1024)
 def _crosses_to_many(model: Any, path: str) -> bool:
     current = model

@@ -132,8 +132,8 @@ class FastPageNumberPagination(BasePagination):
     def _page_link(self, page: int | None) -> str:
         """Return the request's URL with ``page`` set, or without the page parameter.
 
-        The same URLs as DRF's ``replace_query_param`` and
-        ``remove_query_param``; the request's URL is split and its query
+        The URLs equal those of DRF's ``replace_query_param`` and
+        ``remove_query_param``. The request's URL is split and its query
         parsed once for both links instead of once per link.
         """
         request = self.request

@@ -50,7 +50,7 @@ class AsyncHelpersMixin(APIViewHelpersMixin):
 
     ``fetch_columns`` (default True) lets the list and retrieve helpers fetch
     ``.values_list()`` rows of the serializer's columns instead of model
-    instances when the output cannot differ; set it to False to always
+    instances when the output cannot differ. Set it to False to always
     fetch instances.
     """
 

@@ -1,15 +1,15 @@
 """The column read path: fetch ``.values_list()`` rows instead of model instances.
 
-When a response serializer's class plan (``restflow.serializers.fast``)
-reads each field from one model column and needs no context, the async
-list views ask the database for those columns only and turn each tuple
+A response serializer's class plan (``restflow.serializers.fast``) may
+read each field from one model column and need no context. The async list
+views then query the database for those columns only. They turn each tuple
 into the same dict the serializer would make from an instance. (A single
 object keeps the instance: for one row the values_list() query costs more
 to build than the instance it saves.)
 Every check below sends the request down the instance path whenever
-something could observe the difference: user code that sees the objects,
-a queryset or paginator that needs instances, or a renderer other than
-JSON (the browsable API reads the serializer).
+something could observe the difference. Such cases are user code that
+receives the objects, a queryset or paginator that needs instances, and a
+renderer other than JSON, because the browsable API reads the serializer.
 """
 
 from __future__ import annotations

@@ -127,7 +127,7 @@ class CacheBlacklistBackend(BlacklistBackend):
             return False
         cache = self._cache()
         try:
-            # A local-memory cache answers on the event loop, without a thread hop.
+            # A local-memory cache is read on the event loop, without a thread hop.
             return bool(await acache_call(cache, "get_many", keys))
         except Exception as exc:
             raise BlacklistStoreError(f"Reading the cache {self.alias!r} failed: {exc}") from exc

@@ -151,7 +151,7 @@ class BaseCacheBackend:
     def fits(self, rendered: str, cache: BaseCache | None = None) -> bool:
         """Return whether ``rendered`` stays within the key length limit in this cache.
 
-        ``cache`` is this adapter's cache when the caller already holds it.
+        ``cache`` is this adapter's cache when the caller already has it.
         """
         if cache is None:
             cache = self.cache
