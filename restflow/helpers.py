@@ -14,6 +14,7 @@ from typing import Any, Literal, NewType, TypeVar, Union, get_args, get_origin
 
 import typing_extensions
 from asgiref.sync import async_to_sync
+from django.utils.connection import ConnectionProxy
 
 __all__ = [
     "RESERVED_SERIALIZER_ATTRS",
@@ -112,23 +113,27 @@ def cache_is_in_process(cache: Any) -> bool:
     method on the event loop instead. A subclass that defines its own
     async methods keeps them.
     """
-    from django.core.cache.backends.base import BaseCache
-    from django.core.cache.backends.dummy import DummyCache
-    from django.core.cache.backends.locmem import LocMemCache
-    from django.utils.connection import ConnectionProxy
-
     if isinstance(cache, ConnectionProxy):
         # ``django.core.cache.cache`` is a proxy to the default alias.
         cache = cache._connections[cache._alias]
     kind = type(cache)
-    cached = _IN_PROCESS_KINDS.get(kind)
-    if cached is None:
-        cached = issubclass(kind, (LocMemCache, DummyCache)) and all(
-            getattr(kind, name) is getattr(BaseCache, name)
-            for name in ("aget", "aget_many", "aset", "aadd", "adelete", "aset_many")
-        )
-        _IN_PROCESS_KINDS[kind] = cached
-    return cached
+    known = _IN_PROCESS_KINDS.get(kind)
+    if known is None:
+        known = _judge_in_process(kind)
+        _IN_PROCESS_KINDS[kind] = known
+    return known
+
+
+def _judge_in_process(kind: type) -> bool:
+    # Imported on the first call for each cache class, not on every lookup.
+    from django.core.cache.backends.base import BaseCache
+    from django.core.cache.backends.dummy import DummyCache
+    from django.core.cache.backends.locmem import LocMemCache
+
+    return issubclass(kind, (LocMemCache, DummyCache)) and all(
+        getattr(kind, name) is getattr(BaseCache, name)
+        for name in ("aget", "aget_many", "aset", "aadd", "adelete", "aset_many")
+    )
 
 
 _IN_PROCESS_KINDS: dict[type, bool] = {}
