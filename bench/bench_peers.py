@@ -1042,12 +1042,12 @@ def rewrite_from_json() -> int:
 
 def print_only(all_cases: list[Case], only: str, requests: int) -> int:
     """Count the cases that ``only`` selects and print them, for before/after comparisons."""
-    wanted_scenarios, _, wanted_stacks = only.partition(":")
+    scenario_names, _, stack_names = only.partition(":")
     chosen = [
         case
         for case in all_cases
-        if case.scenario in wanted_scenarios.split(",")
-        and (not wanted_stacks or case.stack.split("-")[0] in wanted_stacks.split(","))
+        if case.scenario in scenario_names.split(",")
+        and (not stack_names or case.stack.split("-")[0] in stack_names.split(","))
     ]
     if not chosen:
         print(f"peers: no case matches {only!r}", file=sys.stderr)

@@ -2,10 +2,11 @@
 
 A response entry keeps the generation token it was written under, and a hit
 reads it together with the current generation numbers. Each test stores an
-entry, checks that the next request is a hit, changes something that must
-invalidate it (a model save, a partition wipe, a whole-function wipe, a wipe
-of everything, a version bump) and checks that the very next request is a
-miss with fresh data, on the local-memory cache and on Redis.
+entry and checks that the next request is a hit. It then changes something
+that must invalidate the entry: a model save, a partition wipe, a
+whole-function wipe, a wipe of everything or a version bump. The very next
+request must be a miss with fresh data, on the local-memory cache and on
+Redis.
 """
 
 from __future__ import annotations
@@ -105,7 +106,7 @@ def _status(response) -> str:
     return response["X-Cache-Status"]
 
 
-def test_a_save_makes_the_next_request_a_miss(adapter):
+def test_save_makes_next_request_miss(adapter):
     product = _product()
     client = Client()
     url = f"/api/products/{product.pk}/"
@@ -130,7 +131,7 @@ def test_partition_wipe_reaches_only_its_partition(adapter):
     assert _status(client.get(f"/api/products/{second.pk}/")) == "HIT"
 
 
-def test_function_and_global_wipes_make_the_next_request_a_miss(adapter):
+def test_function_and_global_wipes_miss(adapter):
     product = _product()
     client = Client()
     url = f"/api/products/{product.pk}/"
@@ -160,7 +161,7 @@ async def test_async_view_misses_after_a_save(adapter):
     assert _status(await client.get(url)) == "MISS"
 
 
-def test_a_vary_header_of_an_older_generation_is_not_trusted(adapter):
+def test_old_generation_vary_not_trusted(adapter):
     # The first response varies on X-Flavour; after a wipe the view stops
     # varying. An entry stored for one flavour before the wipe must not be
     # served, and the new entry serves every flavour.
@@ -174,7 +175,7 @@ def test_a_vary_header_of_an_older_generation_is_not_trusted(adapter):
     assert CALLS["behaviour"] == 3
 
 
-def test_route_rule_misses_after_a_save_and_a_wipe(adapter):
+def test_route_rule_misses_after_save_and_wipe(adapter):
     from restflow.caching.middleware import route_rules
 
     product = _product()
@@ -226,7 +227,7 @@ def _versioned(request):
     return HttpResponse(f"call {CALLS['versioned']}")
 
 
-def test_a_version_bump_never_reads_entries_of_the_old_version(adapter):
+def test_version_bump_skips_old_entries(adapter):
     alias = adapter.get("CACHE_SETTINGS", {}).get("CACHE_ALIAS")
     one = cache_response(_VersionOne, set_cache_headers=True, cache_alias=alias)(_versioned)
     two = cache_response(_VersionTwo, set_cache_headers=True, cache_alias=alias)(_versioned)
@@ -239,7 +240,7 @@ def test_a_version_bump_never_reads_entries_of_the_old_version(adapter):
     assert _status(two(request)) == "HIT"
 
 
-def test_a_retired_entry_is_not_served(adapter):
+def test_retired_entry_not_served(adapter):
     alias = adapter.get("CACHE_SETTINGS", {}).get("CACHE_ALIAS")
     cached = cache_response(_VersionOne, set_cache_headers=True, cache_alias=alias)(_versioned)
     request = RequestFactory().get("/api/retired/")
@@ -301,7 +302,7 @@ def counting_cache():
 
 
 @pytest.mark.anyio
-async def test_a_hit_is_one_get_many(counting_cache):
+async def test_hit_is_one_get_many(counting_cache):
     from asgiref.sync import sync_to_async
 
     product = await sync_to_async(_product)()

@@ -1,4 +1,4 @@
-"""Through a real async list view, the compiled filter plan answers as the general path does.
+"""Through a real async list view, the compiled filter plan returns what the general path returns.
 
 ``Planned`` gets the per-class plan; ``General`` is the same FilterSet with a
 ``validate`` override, which keeps it on full validation. Every request is
@@ -84,7 +84,7 @@ QUERIES = [
 ]
 
 
-def test_the_two_views_take_different_paths():
+def test_views_take_different_paths():
     assert get_plan(PlannedFilterSet) is not None
     assert get_plan(GeneralFilterSet) is None
 

@@ -142,7 +142,7 @@ def test_expired_and_forged_refused_on_both(user, product, prefix):
     assert get(f"/{prefix}/{product.pk}/", "").status_code == 401
 
 
-def test_deactivated_user_keeps_access_only_on_the_stateless_class(user, product):
+def test_deactivated_user_stateless_access(user, product):
     access = AccessToken.for_user(user)
     user.is_active = False
     user.save()

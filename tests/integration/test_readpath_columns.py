@@ -1,9 +1,9 @@
 """The column read path of async list views, and retrieve, which keeps instances.
 
 Each case renders the same request twice, once with ``fetch_columns`` on
-and once off, and checks the bytes match; the SQL shows which path ran
-(the column path never selects ``description``, a column no serializer
-field names).
+and once off, and checks that the bytes match. The SQL shows which path
+ran, because the column path never selects ``description``, a column that
+no serializer field names.
 """
 
 from __future__ import annotations
@@ -194,12 +194,12 @@ def test_post_fetches_and_the_browsable_api_keep_instances(catalog):
     assert '"description"' in sql
 
 
-def test_the_opt_out_attribute_keeps_instances(catalog):
+def test_opt_out_keeps_instances(catalog):
     _, sql = fetch(list_view(pagination_class=Fast, fetch_columns=False), "/?page=1")
     assert '"description"' in sql
 
 
-def test_retrieve_keeps_the_instance_and_renders_through_the_class_plan(catalog):
+def test_retrieve_renders_instance_through_plan(catalog):
     target = catalog[2]
     response, columns = both(detail_view(), pk=target.pk)
     assert response.status_code == 200
@@ -259,7 +259,7 @@ def test_retrieve_queryset_that_needs_instances_still_checks_objects(catalog):
     assert not columns
 
 
-def test_retrieve_with_deferred_columns_loads_them_off_the_loop(catalog):
+def test_retrieve_loads_deferred_columns_off_loop(catalog):
     target = catalog[1]
     view = detail_view(queryset=Product.objects.only("id"))
     response, _ = fetch(view, pk=target.pk)

@@ -1,8 +1,8 @@
 """Hypothesis: the compiled plan and the general path agree on every query string.
 
-The general path runs when an instance's fields were read before filtering
-(the hook for per-request field changes), so the same class and data go
-through both paths and every observable result is compared: the SQL and
+The general path runs when an instance's fields were read before filtering,
+which is the hook for per-request field changes. So the same class and data
+go through both paths. Every observable result is compared: the SQL and
 ordering, the validated values, or the full error envelope with codes.
 """
 
@@ -125,7 +125,7 @@ catalog_pairs = st.lists(
 )
 
 
-def test_the_test_classes_have_plans():
+def test_fixture_classes_have_plans():
     assert get_plan(Catalog) is not None
     assert get_plan(StrictCatalog) is not None
     assert get_plan(Everything) is not None

@@ -272,19 +272,19 @@ def test_type_name_forms():
 class TestInProcessCacheCalls:
     """``acache_call`` skips the worker-thread hop only for caches that do no I/O."""
 
-    def test_local_memory_cache_and_its_proxy_count_as_in_process(self):
+    def test_locmem_and_proxy_in_process(self):
         from django.core.cache import cache, caches
 
         assert helpers.cache_is_in_process(caches["default"])
         assert helpers.cache_is_in_process(cache)
 
-    def test_a_cache_over_the_network_does_not(self):
+    def test_network_cache_not_in_process(self):
         from django.core.cache.backends.redis import RedisCache
 
         remote = RedisCache("redis://127.0.0.1:1/0", {})
         assert not helpers.cache_is_in_process(remote)
 
-    def test_a_subclass_with_its_own_async_methods_keeps_them(self):
+    def test_native_async_subclass_not_in_process(self):
         from django.core.cache.backends.locmem import LocMemCache
 
         class Native(LocMemCache):
@@ -293,7 +293,7 @@ class TestInProcessCacheCalls:
 
         assert not helpers.cache_is_in_process(Native("native-async", {}))
 
-    def test_calls_run_on_the_event_loop_thread_for_local_memory(self):
+    def test_locmem_calls_run_on_loop_thread(self):
         import threading
 
         from django.core.cache.backends.locmem import LocMemCache
@@ -314,7 +314,7 @@ class TestInProcessCacheCalls:
         assert asyncio.run(scenario()) == 41
         assert threads == [threading.current_thread().name]
 
-    def test_other_caches_run_their_async_twin(self):
+    def test_other_caches_run_async_twin(self):
         from django.core.cache.backends.locmem import LocMemCache
 
         class Native(LocMemCache):

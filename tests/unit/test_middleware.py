@@ -720,7 +720,7 @@ def test_missing_slash_without_append_slash():
     assert response.json()["error"]["message"] == "Resource not found."
 
 
-def test_new_request_ids_are_version_4_uuids_in_hex():
+def test_request_ids_are_uuid4_hex():
     from restflow.middleware import new_request_id
 
     ids = {new_request_id() for _ in range(200)}

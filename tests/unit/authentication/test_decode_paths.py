@@ -1,6 +1,6 @@
 """The one-parse path of ``decode_token`` gives the verdict of the header-first path.
 
-``decode_token`` answers from one ``jwt.decode_complete`` only when the
+``decode_token`` decides from one ``jwt.decode_complete`` only when the
 header-first path (``_decode_token_checked``) would have tried the same key
 first. For each token below, valid or not, both must return the same claims
 or raise the same message.

@@ -292,9 +292,9 @@ def _drf_request(path, query="", user=None, **extra):
     ],
 )
 @pytest.mark.parametrize("shape", ["method", "function", "user"])
-def test_default_response_keys_equal_those_of_the_key_fields(query, extra, settings, shape):
-    # @cache_response builds its default keys by hand; they must stay the
-    # keys ResponseCacheKeyConstructor's fields build, or rules mapping a
+def test_default_keys_match_key_fields(query, extra, settings, shape):
+    # @cache_response builds its default keys by hand. They must equal the
+    # keys of ResponseCacheKeyConstructor's fields, or rules that map a
     # model to the partition stop reaching the entries.
     from restflow.caching.key_constructor import KeyConstructor
     from restflow.caching.response_cache import cache_response
@@ -324,7 +324,7 @@ def test_default_response_keys_equal_those_of_the_key_fields(query, extra, setti
         assert "user" in fast.suffix or fast.suffix.startswith("H")
 
 
-def test_default_response_key_over_the_limit_without_hashing_raises():
+def test_default_key_over_limit_raises():
     from restflow.caching.key_constructor import KeyTooLongError
     from restflow.caching.response_cache import cache_response
 

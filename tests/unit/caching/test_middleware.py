@@ -155,7 +155,7 @@ def test_invalid_rules_name_the_problem(rules, message):
         ("/api/route-products/", "", {"HTTP_COOKIE": "sessionid=abc"}, {"per_user": True}),
     ],
 )
-def test_route_rule_keys_equal_those_of_its_key_fields(path, query, extra, rule_extra):
+def test_route_rule_keys_match_key_fields(path, query, extra, rule_extra):
     # The hit path builds route keys by hand; they must stay the keys the
     # rule's fields build, or invalidations and the guide's promises drift.
     from django.test import RequestFactory
@@ -174,7 +174,7 @@ def test_route_rule_keys_equal_those_of_its_key_fields(path, query, extra, rule_
     assert fast == slow
 
 
-def test_route_rule_key_over_the_limit_without_hashing_raises():
+def test_route_rule_key_over_limit_raises():
     from django.test import RequestFactory
 
     from restflow.caching.key_constructor import KeyTooLongError

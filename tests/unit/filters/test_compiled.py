@@ -45,7 +45,7 @@ def general_sql(filterset_class, query=QUERY):
     return str(filterset.filter_queryset(Product.objects.all()).query)
 
 
-def test_benchmark_query_takes_the_plan_and_matches_the_general_path():
+def test_benchmark_query_matches_general_path():
     filterset, queryset = run(Bench)
     assert planned(filterset)
     assert str(queryset.query) == general_sql(Bench)
@@ -67,16 +67,19 @@ def test_async_takes_the_plan_too():
     assert str(queryset.query) == general_sql(Bench)
 
 
-def test_plan_is_built_once_per_class_and_subclasses_build_their_own():
+def test_plan_built_once_per_class():
     plan = get_plan(Bench)
-    assert plan is not None and get_plan(Bench) is plan
+    assert plan is not None
+    assert get_plan(Bench) is plan
 
     class Child(Bench):
         name = StringField()
 
     child_plan = get_plan(Child)
-    assert child_plan is not None and child_plan is not plan
-    assert "name" in child_plan.fields and "name" not in plan.fields
+    assert child_plan is not None
+    assert child_plan is not plan
+    assert "name" in child_plan.fields
+    assert "name" not in plan.fields
 
 
 def test_invalid_values_give_the_general_envelope():
@@ -130,7 +133,7 @@ def test_required_parameter_missing_uses_the_general_error():
     assert planned(filterset)
 
 
-def test_method_filters_take_the_plan_and_receive_the_request_instance():
+def test_method_filters_receive_instance():
     seen = []
 
     class WithMethod(Bench):
@@ -177,7 +180,8 @@ def test_overridden_validate_and_to_internal_value_are_called():
             calls.append("to_internal_value")
             return super().to_internal_value(data)
 
-    assert get_plan(Hooked) is None and get_plan(Internal) is None
+    assert get_plan(Hooked) is None
+    assert get_plan(Internal) is None
     filterset, _queryset = run(Hooked, "in_stock=1")
     assert filterset.validated_data["in_stock"] is False
     run(Internal, "in_stock=1")
@@ -238,7 +242,7 @@ def test_partial_instance_skips_required_and_defaults():
     assert filterset.validated_data == {"in_stock": True}
 
 
-def test_field_class_from_outside_restflow_uses_its_own_code():
+def test_outside_field_class_runs_own_code():
     class Doubling(IntegerField):
         def to_internal_value(self, data):
             return super().to_internal_value(data) * 2
@@ -251,7 +255,7 @@ def test_field_class_from_outside_restflow_uses_its_own_code():
     assert filterset.validated_data["stock"] == 8
 
 
-def test_validator_that_needs_the_field_keeps_the_general_path():
+def test_context_validator_keeps_general_path():
     class NeedsField:
         requires_context = True
 
@@ -267,7 +271,7 @@ def test_validator_that_needs_the_field_keeps_the_general_path():
     assert filterset.validated_data["stock"] == 4
 
 
-def test_list_child_from_drf_is_planned_but_a_custom_child_is_not():
+def test_list_child_planning():
     from restflow.filters import ListField
 
     class DrfChild(Bench):
@@ -320,7 +324,7 @@ def test_validate_method_added_after_first_use_is_called():
     assert filterset.validated_data["category"] == 3
 
 
-def test_hook_added_to_a_base_after_first_use_is_called():
+def test_late_base_hook_is_called():
     class Base(Bench):
         pass
 
@@ -333,7 +337,7 @@ def test_hook_added_to_a_base_after_first_use_is_called():
     assert filterset.validated_data["category"] == 0
 
 
-def test_custom_class_nested_in_a_list_child_keeps_the_general_path():
+def test_nested_custom_child_keeps_general_path():
     from restflow.filters import ListField
 
     class Tripled(drf_fields.IntegerField):
@@ -346,7 +350,7 @@ def test_custom_class_nested_in_a_list_child_keeps_the_general_path():
     assert get_plan(Nested) is None
 
 
-def test_threads_sharing_the_plan_get_their_own_values_and_errors():
+def test_shared_plan_isolates_threads():
     from concurrent.futures import ThreadPoolExecutor
 
     def one(number):

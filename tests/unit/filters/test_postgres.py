@@ -341,7 +341,7 @@ def test_deeply_nested_json_is_rejected():
 
 
 @pytest.mark.django_db
-def test_json_with_a_nul_character_is_a_validation_error():
+def test_json_nul_character_is_invalid():
     from tests.filterapp.models import Part
 
     class F(FilterSet):

@@ -47,7 +47,7 @@ def test_links_match_drfs_helpers(query):
     }
 
 
-def test_a_reused_paginator_follows_the_new_request():
+def test_reused_paginator_follows_new_request():
     paginator = pagination.FastPageNumberPagination()
     paginator.page_size = 2
     paginator.paginate_queryset(list(range(20)), Request(factory.get("/a/?page=2")))

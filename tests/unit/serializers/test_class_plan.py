@@ -46,7 +46,7 @@ def product(**overrides) -> Product:
     return Product(**values)
 
 
-def test_plain_serializer_shares_a_plan_and_builds_no_fields_per_instance():
+def test_plain_serializer_shares_plan():
     drf_cls, cls = pair(FIELDS)
     plan = class_plan(cls)
     assert plan is not None
@@ -121,7 +121,7 @@ class OwnRepresentation(ModelSerializer):
     ],
     ids=["method-field", "user-field", "context-default", "get_fields", "__init__", "to_repr"],
 )
-def test_classes_that_may_depend_on_the_request_get_no_shared_plan(cls):
+def test_request_dependent_classes_get_no_plan(cls):
     assert class_plan(cls) is None
 
 
@@ -138,7 +138,7 @@ def test_relation_source_gets_a_plan_without_columns():
     assert plan.columns is None
 
 
-def test_changed_fields_and_partial_serializers_keep_the_instance_path():
+def test_changed_or_partial_keep_instance_path():
     _, cls = pair(["id", "name"])
     serializer = cls(product())
     serializer.fields.pop("name")
@@ -161,7 +161,9 @@ def test_changed_fields_and_partial_serializers_keep_the_instance_path():
 def test_column_rows_render_like_instances_and_drf(overrides):
     drf_cls, cls = pair(FIELDS)
     plan = class_plan(cls)
-    assert plan is not None and plan.columns is not None and plan.tuple_row is not None
+    assert plan is not None
+    assert plan.columns is not None
+    assert plan.tuple_row is not None
     instance = product(**overrides)
     values = tuple(getattr(instance, column) for column in plan.columns)
     expected = dict(drf_cls(instance).data)
@@ -176,7 +178,8 @@ def test_column_datetimes_follow_the_current_zone(zone, microsecond):
     at = datetime.datetime(2024, 3, 31, 1, 30, 5, microsecond, tzinfo=datetime.timezone.utc)
     with timezone.override(zoneinfo.ZoneInfo(zone)):
         plan = class_plan(cls)
-        assert plan is not None and plan.tuple_row is not None
+        assert plan is not None
+        assert plan.tuple_row is not None
         expected = dict(drf_cls(product(created_at=at)).data)
         assert plan.tuple_row((1, at)) == expected
     if zone == "UTC":

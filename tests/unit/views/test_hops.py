@@ -342,7 +342,7 @@ async def test_drf_stock_permissions_run_without_a_hop(hops):
 
 
 @run_async
-async def test_drf_stock_permissions_still_refuse_anonymous_requests(hops):
+async def test_drf_stock_permissions_reject_anonymous(hops):
     response = await DrfStockPermissionsView.as_view()(factory.post("/"))
     assert response.status_code in (401, 403)
     assert hops.names() == []
@@ -353,7 +353,7 @@ class AdminOnlyView(AllAsyncView):
 
 
 @run_async
-async def test_drf_is_admin_user_refuses_a_non_staff_user_inline(hops):
+async def test_drf_is_admin_user_rejects_inline(hops):
     response = await AdminOnlyView.as_view()(factory.get("/", HTTP_X_USER="ada"))
     assert response.status_code == 403
     assert hops.names() == []
@@ -368,23 +368,23 @@ class SubclassedPermissionView(AllAsyncView):
 
 
 @run_async
-async def test_a_subclass_of_a_stock_permission_keeps_its_hop(hops):
+async def test_stock_permission_subclass_keeps_hop(hops):
     response = await SubclassedPermissionView.as_view()(factory.get("/", HTTP_X_USER="ada"))
     assert response.status_code == 200
     assert hops.names() == ["_denied_permission"]
 
 
-class RefusingSyncPermission(SyncOnlyPermission):
-    message = "the sync permission refused"
+class DenyingSyncPermission(SyncOnlyPermission):
+    message = "the sync permission denied access"
 
 
 class SyncBeforeInlineView(AllAsyncView):
-    permission_classes = [RefusingSyncPermission, drf_permissions.IsAdminUser]
+    permission_classes = [DenyingSyncPermission, drf_permissions.IsAdminUser]
 
 
 @run_async
-async def test_a_sync_permission_before_an_inline_one_is_checked_first(hops):
+async def test_sync_permission_checked_first(hops):
     response = await SyncBeforeInlineView.as_view()(factory.get("/", HTTP_X_USER="ada"))
     assert response.status_code == 403
-    assert "the sync permission refused" in str(response.data)
+    assert "the sync permission denied access" in str(response.data)
     assert hops.names() == ["_denied_permission"]

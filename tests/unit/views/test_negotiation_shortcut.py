@@ -31,7 +31,7 @@ class Echo(AsyncAPIView):
 
 
 def negotiate(view_class: type, path: str, accept: str | None) -> tuple[Any, Any]:
-    """Return (the shortcut's answer, DRF's answer) for one request."""
+    """Return (the shortcut's result, DRF's result) for one request."""
     extra = {} if accept is None else {"HTTP_ACCEPT": accept}
     request = factory.get(path, **extra)
     view = view_class()
